@@ -62,6 +62,9 @@ class Document:
     text: str = ""  # full normalized text: the page texts joined by PAGE_SEPARATOR
     pages: list[Page] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    # Where the source file lives, relative to the archive's folder when it is inside it, so the
+    # document page can link to the PDF and render page images.
+    source_path: str | None = None
 
     @property
     def page_count(self) -> int:
