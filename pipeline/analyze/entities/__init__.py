@@ -1,1 +1,68 @@
+"""Rule-based entity extraction: one module per kind, each `extract(text, ctx) -> list[Entity]`.
 
+Kinds and canonical values (see each module's docstring for the rules):
+date (YYYY-MM-DD / YYYY-MM / YYYY / FYyyyy), money (yen as an integer string), law_ref
+(番号法第19条第1号), doc_number (総行住第185号), municipality and prefecture (6-digit local
+government code). person and organization come from GiNZA (pipeline.analyze.nlp), not from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pipeline.model import Entity
+
+from ._text import Occupied
+
+
+@dataclass
+class DocumentContext:
+    issued_on: str | None = None  # document date: YYYY-MM-DD, YYYY-MM or YYYY
+    issuer: str | None = None
+    title: str | None = None
+
+
+Extractor = Callable[[str, DocumentContext], list[Entity]]
+
+# Imported after DocumentContext: the kind modules import it from here.
+from . import date, doc_number, law_ref, money, municipality  # noqa: E402
+
+EXTRACTORS: dict[str, Extractor] = {
+    "date": date.extract,
+    "money": money.extract,
+    "law_ref": law_ref.extract,
+    "doc_number": doc_number.extract,
+    "municipality": municipality.extract,
+    "prefecture": municipality.extract_prefectures,
+}
+
+# When mentions of different kinds overlap, the longer one wins; on a tie, the earlier kind here.
+_PRIORITY = {
+    "law_ref": 0,
+    "doc_number": 1,
+    "date": 2,
+    "money": 3,
+    "municipality": 4,
+    "prefecture": 5,
+}
+
+
+def extract_entities(text: str, ctx: DocumentContext | None = None) -> list[Entity]:
+    """All rule-based entities of `text`, sorted by start, overlaps resolved."""
+    ctx = ctx or DocumentContext()
+    found: list[Entity] = []
+    for extract in EXTRACTORS.values():
+        found.extend(extract(text, ctx))
+    return resolve_overlaps(found)
+
+
+def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    """Drop entities that overlap a longer (or, on a tie, higher-priority) one."""
+    ranked = sorted(
+        entities, key=lambda e: (-(e.end - e.start), _PRIORITY.get(e.kind, 99), e.start)
+    )
+    occupied = Occupied()
+    kept = [e for e in ranked if occupied.add_if_free(e.start, e.end)]
+    kept.sort(key=lambda e: (e.start, e.end))
+    return kept

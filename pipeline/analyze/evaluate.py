@@ -1,0 +1,163 @@
+"""Score the rule-based entity extractors against the hand-made gold (`make eval`).
+
+    python -m pipeline.analyze.evaluate [--gold-dir tests/gold] [--text-from archive.db] [-v]
+
+For each `tests/gold/<slug>.json` ({"slug", "issued_on", "entities": [{"kind", "text", "value"}]})
+the document's text is taken from the archive (`--text-from`: documents whose `source` is one of
+the slug's files in corpus/documents.json), else from `tests/gold/<slug>.txt` (the real PDFs'
+texts), else from `pipeline.corpus.plain_text(slug)` (the seed documents). The text is normalized
+like the pipeline does (NFKC, no spaces between Japanese characters), `extract_entities` runs with
+the gold's issued_on, and each kind is scored on the multiset of values per document: TP/FP/FN,
+precision, recall, F1, and the micro-average over the kinds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.analyze.entities import DocumentContext, extract_entities
+
+KINDS = ("date", "money", "law_ref", "doc_number", "municipality")  # the micro-average's kinds
+EXTRA_KINDS = ("prefecture",)  # scored and shown, but not in the micro-average
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
+
+_JA_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
+
+
+def normalize(text: str) -> str:
+    """NFKC and no spaces between two non-ASCII characters (the pipeline's text form)."""
+    return _JA_GAP.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+
+    def add(self, gold: Counter, found: Counter, where: str) -> None:
+        self.tp += sum((gold & found).values())
+        for v, n in (found - gold).items():
+            self.fp += n
+            self.extras += [f"{where}: {v!r}"] * n
+        for v, n in (gold - found).items():
+            self.fn += n
+            self.misses += [f"{where}: {v!r}"] * n
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _archive_text(db: str, slug: str) -> str | None:
+    import sqlite3
+
+    try:
+        from pipeline.corpus import documents
+    except ImportError:
+        return None
+    files = {Path(f).name for d in documents() if d.get("slug") == slug for f in _files(d)}
+    if not files:
+        return None
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("select source, text from documents").fetchall()
+    finally:
+        conn.close()
+    texts = [t for s, t in rows if Path(s).name in files]
+    return "\n\n".join(texts) if texts else None
+
+
+def _files(record: dict) -> list[str]:
+    out = []
+    for v in record.values():
+        if isinstance(v, str) and v.endswith(".pdf"):
+            out.append(v)
+        elif isinstance(v, list):
+            out += [x for x in v if isinstance(x, str) and x.endswith(".pdf")]
+    return out
+
+
+def document_text(slug: str, gold_dir: Path, text_from: str | None = None) -> str | None:
+    if text_from:
+        text = _archive_text(text_from, slug)
+        if text is not None:
+            return text  # already normalized by the pipeline
+    fixture = gold_dir / f"{slug}.txt"
+    if fixture.exists():
+        return normalize(fixture.read_text(encoding="utf-8"))
+    try:
+        from pipeline.corpus import plain_text
+
+        return normalize(plain_text(slug))
+    except (ImportError, KeyError):
+        return None
+
+
+def evaluate(gold_dir: Path = DEFAULT_GOLD, text_from: str | None = None) -> dict[str, Score]:
+    scores = {kind: Score() for kind in KINDS + EXTRA_KINDS}
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = document_text(gold["slug"], gold_dir, text_from)
+        if text is None:
+            print(f"skipped {gold['slug']}: no text", file=sys.stderr)
+            continue
+        ctx = DocumentContext(gold.get("issued_on"), gold.get("issuer"), gold.get("title"))
+        found = extract_entities(text, ctx)
+        for kind in KINDS + EXTRA_KINDS:
+            g = Counter(e["value"] or "" for e in gold["entities"] if e["kind"] == kind)
+            f = Counter(e.value or "" for e in found if e.kind == kind)
+            scores[kind].add(g, f, gold["slug"])
+    return scores
+
+
+def report(scores: dict[str, Score], verbose: bool = False) -> str:
+    lines = [f"{'kind':<13}{'TP':>5}{'FP':>5}{'FN':>5}{'P':>8}{'R':>8}{'F1':>8}"]
+    total = Score()
+    for kind, s in scores.items():
+        if kind in KINDS:
+            total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+        lines.append(
+            f"{kind:<13}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}"
+        )
+    lines.append(
+        f"{'micro (5)':<13}{total.tp:>5}{total.fp:>5}{total.fn:>5}"
+        f"{total.precision:>8.3f}{total.recall:>8.3f}{total.f1:>8.3f}"
+    )
+    if verbose:
+        for kind, s in scores.items():
+            lines += [f"  FN {kind} {m}" for m in s.misses]
+            lines += [f"  FP {kind} {x}" for x in s.extras]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--text-from", metavar="ARCHIVE_DB", help="score the archive's texts")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
+    args = parser.parse_args(argv)
+    print(report(evaluate(args.gold_dir, args.text_from), args.verbose))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Dates: 和暦, fiscal years, partial/relative dates resolved against the document date."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from japanera import EraDate
+
+from pipeline.analyze.entities import DocumentContext
+from pipeline.analyze.entities import date as date_kind
+from pipeline.analyze.entities._numerals import to_kanji
+
+
+def dates(text: str, issued_on: str | None = None) -> list[str]:
+    return [e.value for e in date_kind.extract(text, DocumentContext(issued_on))]
+
+
+@pytest.mark.parametrize(
+    ("text", "issued_on", "expected"),
+    [
+        ("平成 28 年 9 月 16 日", None, ["2016-09-16"]),
+        ("平成二十八年九月十六日付け", None, ["2016-09-16"]),
+        ("令和元年8月19日", None, ["2019-08-19"]),
+        ("平成31年4月30日と令和元年5月1日", None, ["2019-04-30", "2019-05-01"]),
+        ("昭和64年1月7日", None, ["1989-01-07"]),
+        ("明治四十五年", None, ["1912"]),
+        ("平成29年度サービス開始", None, ["FY2017"]),
+        ("2017年度", None, ["FY2017"]),
+        ("令和 8 年度(2026年度)", None, ["FY2026", "FY2026"]),
+        ("平成29・30年度のシステム改修", None, ["FY2017", "FY2018"]),
+        ("平成29年度から平成31年度までの3年間", None, ["FY2017", "FY2019"]),
+        ("2017.2.4 関口", None, ["2017-02-04"]),
+        ("毎 2017. 1/2", None, ["2017-01-02"]),
+        ("H28.9.16", None, ["2016-09-16"]),
+        ("2017年1月17日(火)", None, ["2017-01-17"]),
+        ("2017年以降の住民税", None, ["2017"]),
+        # A law number is not a date, durations and ordinals neither.
+        ("地方自治法(昭和 22 年法律第 67 号)", None, []),
+        ("地方税法施行規則(昭和29年総理府令第23号)", None, []),
+        ("令和元年厚生労働省告示第85号", None, []),
+        ("12桁の番号を3年間、10年間、1カ月、第1回、10年平均", None, []),
+    ],
+)
+def test_absolute(text, issued_on, expected):
+    assert dates(text, issued_on) == expected
+
+
+def test_two_digit_years_in_a_newspaper():
+    text = "再逮捕容疑は2014年10月〜15年11月、14年10月〜15年3月に雇用。16年3月に再雇用"
+    assert dates(text, "2017-01-12") == ["2014-10", "2015-11", "2014-10", "2015-03", "2016-03"]
+
+
+def test_two_digit_year_of_the_current_era():
+    assert dates("28年10月に実施", "2016-12-01") == ["2016-10"]
+
+
+def test_relative_dates():
+    text = (
+        "昨年12月27日時点。昨年度は残業。一昨年は混乱。今年度の補正予算、来年度予算。本年12月を目途"
+    )
+    got = date_kind.extract(text, DocumentContext("2017-01-17"))
+    assert [e.value for e in got] == ["2016-12-27", "FY2015", "2015", "FY2016", "FY2017", "2017-12"]
+    assert all(e.attrs["relative"] for e in got)
+
+
+def test_relative_dates_need_a_document_date():
+    assert dates("昨年12月27日と今年度") == []
+
+
+def test_partial_dates_not_after_the_document_date():
+    # The wards answered in Sept/Oct 2016; the table mentions 2017 but is dated 2016-10.
+    text = (
+        "(2)2017年以降の住民税の通知。\n1\t世田谷区\t9月15日\t不利益なし\n12\t新宿区\t10月3日\tなし"
+    )
+    assert dates(text, "2016-10") == ["2017", "2016-09-15", "2016-10-03"]
+
+
+def test_partial_date_takes_the_year_of_its_sentence():
+    assert dates("2015年3月23日の答申と6月16日の説明", "2017-02-01") == ["2015-03-23", "2015-06-16"]
+
+
+def test_deadline_is_after_the_document_date():
+    assert dates("以下の質問をいたしますので、2月28日までに回答を", "2017-02-01") == ["2017-02-28"]
+
+
+def test_partial_without_document_date_uses_the_last_year_in_the_text():
+    assert dates("平成28年10月上旬。\n説明会(11月2日・14日)") == [
+        "2016-10",
+        "2016-11-02",
+        "2016-11-14",
+    ]
+
+
+def test_unresolvable_partial_date():
+    got = date_kind.extract("9月15日に回答", DocumentContext())
+    assert [(e.value, e.attrs["start"]) for e in got] == [("--09-15", None)]
+
+
+def test_news_day():
+    assert dates("警視庁捜査1課は11日、元職員を再逮捕した", "2017-01-12") == ["2017-01-11"]
+
+
+def test_ditto_repeats_the_date_above():
+    text = "第2回\t平成28年10月6日(子育て)\n第3回\t〃(コンビニ交付関係)\n第4回\t平成28年10月20日"
+    got = date_kind.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("平成28年10月6日", "2016-10-06"), ("〃", "2016-10-06"), ("平成28年10月20日", "2016-10-20"),
+    ]  # fmt: skip
+
+
+def test_attrs():
+    (fy,) = date_kind.extract("平成29年度", DocumentContext())
+    assert fy.attrs == {
+        "start": "2017-04-01", "end": "2018-03-31", "precision": "fiscal_year", "relative": False,
+    }  # fmt: skip
+    (month,) = date_kind.extract("2017年2月", DocumentContext())
+    assert (month.attrs["start"], month.attrs["end"], month.attrs["precision"]) == (
+        "2017-02-01", "2017-02-28", "month",
+    )  # fmt: skip
+
+
+def test_spaces_and_line_breaks_inside_a_mention():
+    text = "平 成 28 年\n11 月 25 日"
+    (e,) = date_kind.extract(text, DocumentContext())
+    assert (e.value, e.text) == ("2016-11-25", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(min_value=datetime.date(1873, 1, 1), max_value=datetime.date(2099, 12, 31)),
+    st.sampled_from(["arabic", "kanji"]),
+)
+def test_era_round_trip(day, numerals):
+    era_date = EraDate.from_date(day)
+    era = era_date.era
+    year = day.year - era.since.year + 1
+
+    def num(n: int) -> str:
+        return str(n) if numerals == "arabic" else to_kanji(n)
+
+    written = f"{era.kanji}{'元' if year == 1 else num(year)}年{num(day.month)}月{num(day.day)}日"
+    assert dates(written) == [day.isoformat()]
+
+
+def test_budget_title_sets_this_fiscal_year():
+    ctx = DocumentContext("2026-02-18", "世田谷区", "令和8年度世田谷区一般会計予算")
+    got = date_kind.extract("本年度予算計上額、前年度予算額", ctx)
+    assert [e.value for e in got] == ["FY2026", "FY2025"]
+    assert [e.value for e in date_kind.extract("本年度", DocumentContext("2026-02-18"))] == [
+        "FY2025"
+    ]
+
+
+def test_full_width_text_without_nfkc():
+    got = date_kind.extract("平成２８年９月１６日", DocumentContext())
+    assert [(e.text, e.value) for e in got] == [("平成２８年９月１６日", "2016-09-16")]
+
+
+def test_news_day_without_document_date_takes_the_last_month():
+    assert dates("2017年は11日、平成28年3月。それは12日、") == ["2017", "2016-03", "2016-03-12"]
