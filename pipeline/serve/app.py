@@ -1,0 +1,118 @@
+"""Serve the archive read-only with Datasette.
+
+    from pipeline.serve.app import serve
+    serve("archive.db", port=8001)        # foreground, until Ctrl-C
+
+The database is opened immutable (`-i`), with the `ja_bigram` tokenizer loaded, the metadata of
+`datasette_metadata.json` (titles, column descriptions, facets, canned queries) and the plugin in
+`pipeline.serve.plugin`. Datasette 0.65 has no write API and runs only SELECT statements, and an
+immutable database cannot be written through SQLite either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..load.fts import ENTRYPOINT, extension_path
+
+METADATA_NAME = "datasette_metadata.json"
+METADATA_DATABASE = "archive"  # the database name datasette_metadata.json is written for
+
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "max_returned_rows": 1000,
+    "allow_download": True,  # the immutable file itself, so a citation can be checked offline
+    "truncate_cells_html": 300,  # documents.text is long; the document page shows it whole
+    "default_page_size": 50,
+}
+
+
+def metadata_path() -> Path:
+    """`datasette_metadata.json`: in the repository root beside the package, else the cwd."""
+    for candidate in (Path(__file__).resolve().parents[2] / METADATA_NAME, Path.cwd() / METADATA_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{METADATA_NAME} not found beside the pipeline package or in {Path.cwd()}")
+
+
+def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, Any]:
+    """The metadata for serving `db_path`: `datasette_metadata.json` with its database entry
+    renamed to the database's name (the file stem) and the plugin told where source files are."""
+    metadata = json.loads(metadata_path().read_text(encoding="utf-8"))
+    name = Path(db_path).stem
+    databases = metadata.setdefault("databases", {})
+    if METADATA_DATABASE in databases and name != METADATA_DATABASE:
+        databases[name] = databases.pop(METADATA_DATABASE)
+    dirs = [str(Path(d).resolve()) for d in source_dirs]
+    if dirs:
+        metadata.setdefault("plugins", {}).setdefault("pipeline", {})["source_dirs"] = dirs
+    return metadata
+
+
+def default_source_dirs(db_path: str | os.PathLike[str]) -> list[Path]:
+    """Where to look for source files by default: `corpus/source` and `corpus` beside the database
+    (recorded source paths, relative to the database's folder, are tried first anyway)."""
+    here = Path(db_path).resolve().parent
+    return [d for d in (here / "corpus" / "source", here / "corpus") if d.is_dir()]
+
+
+def make_datasette(
+    db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None
+):
+    """A configured `datasette.app.Datasette` for the archive (for tests and embedding); call
+    `await ds.invoke_startup()` before using it."""
+    from datasette.app import Datasette
+
+    if source_dirs is None:
+        source_dirs = default_source_dirs(db_path)
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata_for(db_path, source_dirs),
+        settings=SETTINGS,
+        sqlite_extensions=[(str(extension_path()), ENTRYPOINT)],
+    )
+
+
+def datasette_args(
+    db_path: str | os.PathLike[str], metadata_file: str | os.PathLike[str], port: int = 8001,
+    host: str = "127.0.0.1",
+) -> list[str]:
+    """Arguments for `datasette serve` equivalent to `make_datasette`."""
+    args = [
+        "serve", "-i", str(db_path),
+        "--metadata", str(metadata_file),
+        "--load-extension", f"{extension_path()}:{ENTRYPOINT}",
+        "--host", host, "--port", str(port),
+    ]
+    for key, value in SETTINGS.items():
+        args += ["--setting", key, ("on" if value else "off") if isinstance(value, bool) else str(value)]
+    return args
+
+
+def serve(
+    db_path: str | os.PathLike[str], port: int = 8001, host: str = "127.0.0.1",
+    source_dirs: Sequence[str | os.PathLike[str]] | None = None,
+) -> None:
+    """Run Datasette on the archive in the foreground (until interrupted)."""
+    from datasette.cli import cli
+
+    if source_dirs is None:
+        source_dirs = default_source_dirs(db_path)
+    with tempfile.TemporaryDirectory(prefix="pipeline-serve-") as tmp:
+        metadata_file = Path(tmp) / METADATA_NAME
+        metadata_file.write_text(
+            json.dumps(metadata_for(db_path, source_dirs), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        args = datasette_args(db_path, metadata_file, port=port, host=host)
+        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+
+
+if __name__ == "__main__":  # python -m pipeline.serve.app archive.db [port]
+    serve(sys.argv[1], port=int(sys.argv[2]) if len(sys.argv) > 2 else 8001)

@@ -1,0 +1,349 @@
+"""Serving the archive with Datasette: in process (`Datasette.client`) and as a real server."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from pipeline.load.database import Archive
+from pipeline.model import Page
+from pipeline.serve import app
+from pipeline.serve.render import mark_entities
+from test_load_samples import ids, make_document, notice, sample_documents
+
+ID = ids()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_pdf(path: Path, pages: int = 2) -> Path:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(600, 800))
+    for n in range(1, pages + 1):
+        c.drawString(100, 700, f"page {n}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def scanned_document(pdf: Path):
+    """A document whose source file really exists (for the source and page-image routes)."""
+    doc = make_document(pdf.name, [Page(1, "一枚目 区役所"), Page(2, "二枚目 区役所")],
+                        title="原本のある文書", kind="資料")
+    doc.sha256 = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    doc.id = f"{doc.sha256[:16]}-p1-2"
+    return doc
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """archive.db with the samples and one document with a real PDF in a source folder."""
+    base = tmp_path_factory.mktemp("serve")
+    sources = base / "sources"
+    sources.mkdir()
+    pdf = make_pdf(sources / "scan.pdf")
+    with Archive(base / "archive.db") as archive:
+        archive.add([*sample_documents(), scanned_document(pdf)])
+        version = archive.version()
+    return {"db": base / "archive.db", "sources": sources, "pdf": pdf, "version": version,
+            "scan_id": scanned_document(pdf).id}
+
+
+@pytest.fixture(scope="module")
+def get(site):
+    ds = app.make_datasette(site["db"], source_dirs=[site["sources"]])
+    asyncio.run(ds.invoke_startup())
+
+    def get(path: str, method: str = "GET"):
+        return asyncio.run(ds.client.request(method, path))
+
+    return get
+
+
+def q(params: dict) -> str:
+    return urllib.parse.urlencode(params)
+
+
+def test_index_and_metadata(get, site):
+    html = get("/").text
+    assert "行政文書アーカイブ" in html
+    assert f"<code>{site['version']}</code>" in html  # the footer cites the version
+    data = get("/-/archive-version").json()
+    assert data["database"] == "archive"
+    assert data["version"] == site["version"]
+    assert data["tokenizer"] == "ja_bigram"
+
+
+def test_every_column_is_described_in_japanese_and_english(site):
+    metadata = json.loads((ROOT / "datasette_metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["archive"]["tables"]
+    with Archive(site["db"]) as archive:
+        for name in ("documents", "pages", "entities", "doc_tables", "table_cells",
+                     "municipalities", "prefectures", "archive_info"):
+            meta = tables[name]
+            assert meta["title"] and meta["description"] and meta["license"] and meta["source"]
+            columns = archive.db[name].columns_dict
+            assert set(meta["columns"]) == set(columns), name
+            for column, text in meta["columns"].items():
+                if column not in ("iso_code",):
+                    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text), (name, column)
+                    assert re.search(r"[A-Za-z]{3}", text), (name, column)
+
+
+def test_documents_table_has_facets_and_links_to_document_pages(get):
+    data = get("/archive/documents.json?_size=max").json()
+    assert set(data["facet_results"]) >= {"kind", "issuer", "issued_year", "issued_on"}
+    kinds = {f["value"]: f["count"] for f in data["facet_results"]["kind"]["results"]}
+    assert kinds == {"資料": 3, "通知": 1, "質問書": 1, "会報": 1}
+    html = get("/archive/documents").text
+    assert f'<a class="document-link" href="/-/document/{ID["letter"]}">' in html
+    row = get(f"/archive/documents/{ID['letter']}").text
+    assert f'href="/-/document/{ID["letter"]}"' in row
+
+
+def test_entities_facets(get):
+    data = get("/archive/entities.json?_size=0").json()
+    assert set(data["facet_results"]) >= {"kind", "law", "name", "date_precision"}
+
+
+def test_document_page_marks_entities(get):
+    doc = notice()
+    r = get(f"/-/document/{doc.id}")
+    assert r.status_code == 200
+    html = r.text
+    assert ('<mark class="entity entity-date" data-kind="date" data-value="2016-09-16" '
+            'title="date: 2016-09-16" id="e-2">平 成 28 年 9 月 16 日</mark>') in html
+    assert 'class="entity entity-law-ref" data-kind="law_ref" data-value="番号法第19条第7号"' in html
+    assert '<section class="page" id="page-2">' in html
+    assert "日付 Dates" in html and "法令 Laws" in html and "文書番号 Document numbers" in html
+    assert doc.title in html
+
+
+def test_fact_sql_links_reproduce_the_fact_and_carry_the_version(get, site):
+    html = get(f"/-/document/{ID['cost_sheet']}").text
+    links = re.findall(r'<a class="cite" href="([^"]+)"', html)
+    assert len(links) == 2
+    url = links[0].replace("&amp;", "&")
+    assert f"_version={site['version']}" in url
+    path, query = url.split("?", 1)
+    data = get(f"{path}.json?{query}&_shape=array").json()
+    assert [(r["text"], r["amount"]) for r in data] == [("30,000,000円", 30000000)]
+    assert "archive-version-mismatch" not in get(url).text
+
+
+def test_a_cited_version_that_is_not_served_is_flagged(get):
+    html = get("/archive/documents?_version=0123456789abcdef").text
+    assert "archive-version-mismatch" in html
+    assert "<code>0123456789abcdef</code>" in html
+
+
+def test_document_page_of_unknown_id_is_404(get):
+    assert get("/-/document/no-such-document").status_code == 404
+
+
+def test_tables_on_the_document_page(get):
+    html = get(f"/-/document/{ID['wards_table']}").text
+    assert "<th>世田谷区</th><td>9月15日</td><td>普通郵便</td>" in html
+
+
+def test_source_file_and_page_images(get, site):
+    doc_id = site["scan_id"]
+    html = get(f"/-/document/{doc_id}").text
+    assert f'href="/-/source/{doc_id}"' in html
+    assert f'src="/-/page-image/{doc_id}/2.png"' in html
+    r = get(f"/-/source/{doc_id}")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.content == site["pdf"].read_bytes()
+    r = get(f"/-/page-image/{doc_id}/2.png?dpi=72")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(r.content)).size == (600, 800)
+    assert Image.open(io.BytesIO(get(f"/-/page-image/{doc_id}/1.png").content)).size == (834, 1112)
+    assert get(f"/-/page-image/{doc_id}/3.png").status_code == 404
+    # Documents whose source is not here: no links, 404.
+    assert "/-/source/" not in get(f"/-/document/{ID['letter']}").text
+    assert get(f"/-/source/{ID['letter']}").status_code == 404
+
+
+def test_a_source_file_with_other_bytes_is_not_served(site, tmp_path):
+    other = tmp_path / "sources"
+    other.mkdir()
+    make_pdf(other / "scan.pdf", pages=3)  # same name, other content
+    ds = app.make_datasette(site["db"], source_dirs=[other])
+
+    async def fetch():
+        await ds.invoke_startup()
+        return await ds.client.get(f"/-/source/{site['scan_id']}")
+
+    assert asyncio.run(fetch()).status_code == 404
+
+
+def test_a_text_source_is_served_but_has_no_page_images(tmp_path):
+    source = tmp_path / "memo.txt"
+    source.write_text("区長へのメモ", encoding="utf-8")
+    doc = make_document("memo.txt", [Page(1, "区長へのメモ")])
+    doc.sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
+    doc.id = f"{doc.sha256[:16]}-p1-1"
+    doc.source_path = "memo.txt"  # relative to the archive's folder
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.add([doc])
+    ds = app.make_datasette(tmp_path / "archive.db", source_dirs=[])
+
+    async def fetch(path):
+        return await ds.client.get(path)
+
+    async def run():
+        await ds.invoke_startup()
+        return [await fetch(p) for p in (f"/-/document/{doc.id}", f"/-/source/{doc.id}",
+                                          f"/-/page-image/{doc.id}/1.png")]
+
+    page, source_response, image = asyncio.run(run())
+    assert f'href="/-/source/{doc.id}"' in page.text and "page-image" not in page.text
+    assert source_response.content == source.read_bytes()
+    assert image.status_code == 404
+
+
+CANNED = [
+    ("documents_citing_law", {"law_ref": "番号法第19条"}, ["document_id", "cited_as"],
+     [[ID["notice"], "番号法第19条第7号"]]),
+    ("documents_citing_law", {"law_ref": "番号法第1条"}, ["document_id"], []),
+    ("amounts_by_document", {"document_id": ""}, ["text", "amount"],
+     [["30,000,000円", 30000000], ["約940円", 940]]),
+    ("municipality_mentions_by_year", {"municipality": "世田谷"}, ["issued_year", "code", "documents"],
+     [[2016, "131121", 1], [2017, "131121", 1]]),
+    ("timeline", {}, ["date_start", "text"],
+     [["2016-09-16", "平 成 28 年 9 月 16 日"], ["2017-01-17", "2017年1月17日"],
+      ["2017-02-01", "2017年2月1日"]]),
+    ("ward_answers", {"answer": "普通郵便"}, ["row", "question", "answer"],
+     [["世田谷区", "(3)", "普通郵便"], ["北区", "(3)", "普通郵便"]]),
+]
+
+
+@pytest.mark.parametrize("name, params, columns, expected", CANNED)
+def test_canned_queries(get, name, params, columns, expected):
+    r = get(f"/archive/{name}.json?" + q({**params, "_shape": "array"}))
+    assert r.status_code == 200, r.text
+    assert [[row[c] for c in columns] for row in r.json()] == expected
+
+
+def test_sql_that_writes_is_refused(get, site):
+    r = get("/archive.json?" + q({"sql": "delete from documents"}))
+    assert r.status_code == 400
+    assert "Statement must be a SELECT" in r.text
+    for path in ("/archive/documents", "/archive/timeline", "/archive"):
+        assert get(path, method="POST").status_code == 405
+    with Archive(site["db"]) as archive:
+        assert archive.db["documents"].count == 6
+
+
+def test_metadata_follows_the_database_name(site, tmp_path):
+    other = tmp_path / "my-archive.db"
+    shutil.copy(site["db"], other)
+    metadata = app.metadata_for(other, [tmp_path])
+    assert "my-archive" in metadata["databases"] and "archive" not in metadata["databases"]
+    assert metadata["plugins"]["pipeline"]["source_dirs"] == [str(tmp_path.resolve())]
+    ds = app.make_datasette(other)
+
+    async def fetch():
+        await ds.invoke_startup()
+        return await ds.client.get("/my-archive/timeline.json?_shape=array")
+
+    assert len(asyncio.run(fetch()).json()) == 3
+
+
+def test_mark_entities_nests_and_skips_crossing_spans():
+    text = "東京都世田谷区長"
+    ents = [
+        {"start": 0, "end": 7, "kind": "municipality", "value": "131121", "n": 1},
+        {"start": 3, "end": 7, "kind": "municipality", "value": "世田谷区", "n": 2},
+        {"start": 6, "end": 8, "kind": "person", "value": "区長", "n": 3},  # crosses: unmarked
+        {"start": 0, "end": 3, "kind": "prefecture", "value": "<東京都>", "n": 4},
+    ]
+    html = str(mark_entities(text, ents))
+    assert html == (
+        '<mark class="entity entity-municipality" data-kind="municipality" data-value="131121" '
+        'title="municipality: 131121" id="e-1">'
+        '<mark class="entity entity-prefecture" data-kind="prefecture" data-value="&lt;東京都&gt;" '
+        'title="prefecture: &lt;東京都&gt;" id="e-4">東京都</mark>'
+        '<mark class="entity entity-municipality" data-kind="municipality" data-value="世田谷区" '
+        'title="municipality: 世田谷区" id="e-2">世田谷区</mark></mark>長'
+    )
+    # Offsets are document offsets; a page starting at 10 holds entities 10..
+    assert str(mark_entities("<区>", [{"start": 11, "end": 12, "kind": "x", "value": ""}], offset=10)) == (
+        '&lt;<mark class="entity entity-x" data-kind="x" data-value="" title="x: ">区</mark>&gt;')
+
+
+# --- a real server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, source_dirs=()) -> subprocess.Popen:
+    """`pipeline.serve.app.serve()` in a subprocess; returns once it answers."""
+    code = ("import sys; from pipeline.serve.app import serve; "
+            "serve(sys.argv[1], port=int(sys.argv[2]), source_dirs=sys.argv[3:])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), *map(str, source_dirs)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stdout.read()}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_real_server_is_read_only_and_searchable(site):
+    before = hashlib.sha256(site["db"].read_bytes()).hexdigest()
+    port = free_port()
+    proc = start_server(site["db"], port, [site["sources"]])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        r = httpx.get(f"{base}/archive/documents.json", params={"_search": "交付", "_shape": "array"})
+        assert sorted(row["id"] for row in r.json()) == sorted([ID["notice"], ID["cost_sheet"]])
+        assert httpx.get(f"{base}/-/archive-version").json()["version"] == site["version"]
+        assert httpx.post(f"{base}/archive/documents", data={"id": "x"}).status_code == 405
+        assert httpx.post(f"{base}/archive", data={"sql": "delete from documents"}).status_code == 405
+        r = httpx.get(f"{base}/archive.json", params={"sql": "insert into archive_info values ('a', 'b')"})
+        assert r.status_code == 400
+        settings = httpx.get(f"{base}/-/settings.json").json()
+        assert settings["sql_time_limit_ms"] == 3000 and settings["max_returned_rows"] == 1000
+        databases = httpx.get(f"{base}/-/databases.json").json()
+        assert [(d["name"], d["is_mutable"]) for d in databases] == [("archive", False)]
+        assert httpx.get(f"{base}/-/source/{site['scan_id']}").content == site["pdf"].read_bytes()
+        plugins = httpx.get(f"{base}/-/plugins.json").json()
+        assert "pipeline" in [p["name"] for p in plugins]  # the entry point
+    finally:
+        stop_server(proc)
+    assert hashlib.sha256(site["db"].read_bytes()).hexdigest() == before
