@@ -161,3 +161,100 @@ def test_full_width_text_without_nfkc():
 
 def test_news_day_without_document_date_takes_the_last_month():
     assert dates("2017年は11日、平成28年3月。それは12日、") == ["2017", "2016-03", "2016-03-12"]
+
+
+# Without a document date (metadata found none), the text supplies one.
+
+
+def test_no_document_date_anchors_on_the_latest_full_date():
+    text = (
+        "本年12月を目途に取りまとめる。\n第1回\t平成28年10月3日\n第9回\t平成28年12月13日\n"
+        "平成29年7月1日から導入する。\n説明会(11月14日)"
+    )
+    assert date_kind.anchor_date(text) == "2016-12-13"  # not the plan's 平成29年7月1日
+    assert dates(text) == ["2016-12", "2016-10-03", "2016-12-13", "2017-07-01", "2016-11-14"]
+
+
+def test_a_period_start_in_the_past_tense_can_anchor():
+    assert date_kind.anchor_date("平成28年10月1日から開催した。") == "2016-10-01"
+    assert date_kind.anchor_date("平成28年10月1日から開催する。") is None
+    assert date_kind.anchor_date("平成30年3月31日まで延長する予定") is None
+
+
+def test_without_document_date_partial_dates_precede_the_period_looked_forward_to():
+    # The wards answered before 2017: 「2017年以降の住民税」 is what the question asks about.
+    text = (
+        "(2)2017年以降の住民税の通知に個人番号が記載されていると言われています。\n"
+        "1\t世田谷区\t9月15日\t記載する\n12\t新宿区\t10月3日\t記載する"
+    )
+    assert dates(text) == ["2017", "2016-09-15", "2016-10-03"]
+    # The same rule for a month and a fiscal year: the text precedes their start.
+    assert dates("平成29年7月から導入する。\n説明会\t3月1日\n研修\t9月15日") == [
+        "2017-07", "2017-03-01", "2016-09-15",
+    ]  # fmt: skip
+    assert dates("平成29年度から実施。\n5月10日") == ["FY2017", "2016-05-10"]
+    # The earliest start bounds the text.
+    text = "2019年以降に拡大する。2017年以降の通知に記載される。\n9月15日"
+    assert dates(text) == ["2019", "2017", "2016-09-15"]
+
+
+def test_a_forward_year_still_anchors_its_own_sentence():
+    assert dates("2017年以降は6月から通知する。") == ["2017", "2017-06"]
+
+
+def test_a_document_date_beats_the_period_looked_forward_to():
+    text = "2017年以降の住民税の通知。\n9月15日"
+    assert dates(text, "2017-10") == ["2017", "2017-09-15"]
+
+
+def test_a_past_period_start_is_not_looking_ahead():
+    assert dates("2015年から始まった。\n9月15日に回答") == ["2015", "2015-09-15"]
+
+
+def test_a_deadline_does_not_anchor_other_sentences():
+    assert dates("平成30年3月まで延長する。\n5月1日") == ["2018-03", "--05-01"]
+
+
+def test_news_day_is_the_reading_closest_to_the_paper_date():
+    # A clipping stamped 2017.1/2 reporting 「11日」: 9 days after, not 22 days before.
+    assert dates("警視庁捜査1課は11日、元職員を再逮捕した", "2017-01-02") == ["2017-01-11"]
+    assert dates("警視庁は28日、", "2017-01-12") == ["2016-12-28"]  # 15 days before, 16 after
+    assert dates("警視庁は5日、", "2017-01-12") == ["2017-01-05"]
+    assert dates("警視庁は31日、", "2017-03-02") == ["2017-03-31"]  # February has no 31st
+    assert dates("毎 2017. 1/2\n警視庁捜査1課は11日、元職員を再逮捕") == ["2017-01-02", "2017-01-11"]
+
+
+def test_end_of_a_year_is_december():
+    assert dates("昨年暮れから苦情", "2017-01-17") == ["2016-12"]
+    assert dates("2016年末、平成28年暮れ、今年末") == ["2016-12", "2016-12"]
+    assert dates("平成31年度末における", "2016-12") == ["FY2019"]
+
+
+def test_a_scheduled_date_does_not_anchor():
+    text = "令和8年2月18日提出\n組織名は令和8年4月1日改正予定の組織案で表示した。\n3月31日まで"
+    assert date_kind.anchor_date(text) == "2026-02-18"
+    assert dates(text) == ["2026-02-18", "2026-04-01", "2026-03-31"]
+
+
+def test_ocr_readings_of_day_and_ditto_in_a_scan():
+    assert dates("3\t北 区\t9 月 20 晶\t不利益なし", "2016-10") == ["2016-09-20"]
+    text = "第2回\t平成 28 年 10 月 6 日 (子育て)\n第3回\tヶ (コンビニ交付関係)\nヶ月"
+    got = date_kind.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("平成 28 年 10 月 6 日", "2016-10-06"), ("ヶ", "2016-10-06"),
+    ]  # fmt: skip
+
+
+def test_a_misread_document_date_is_ignored():
+    # OCR read the header 平成28年9月16日 as 平成88年 (2076): the text's own years decide.
+    text = "経費が8月24日に閣議決定された平成28年度第2次補正予算。平成29年7月から本格運用を開始"
+    assert dates(text, "2076-09-16") == ["2016-08-24", "FY2016", "2017-07"]
+    assert dates(text, "2016-09-16") == ["2016-08-24", "FY2016", "2017-07"]
+
+
+def test_a_period_under_way_does_not_bound_the_document():
+    text = (
+        "特に平成28 年1 月からのカードの交付事務につきまして、感謝申し上げます。"
+        "経費が8月24 日に閣議決定された。平成29 年7 月から本格運用が開始されるマイナポータル"
+    )
+    assert dates(text) == ["2016-01", "2016-08-24", "2017-07"]

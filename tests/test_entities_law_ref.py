@@ -74,9 +74,40 @@ def test_bare_article_without_heading_is_not_resolved():
 
 
 def test_bare_appendix_near_a_law():
-    text = "※番号法第9条第3項\n\n(前略)法令又は条例の規定により、別表第一の上欄に掲げる行政機関"
-    assert refs(text) == ["番号法第9条第3項", "番号法別表第1"]
+    assert refs("番号法の改正で、別表第一の上欄に掲げる事務が増えた") == ["番号法", "番号法別表第1"]
+
+
+def test_quoted_statute_text_is_not_cited():
+    # The quoted 第9条第3項's own 別表第一 is the law's wording, like its 第一項 and 前項.
+    text = (
+        "※番号法第9条第3項\n\n(前略)法令又は条例の規定により、別表第一の上欄に掲げる行政機関"
+        "による第一項又は前項に規定する事務\n\n2 特別徴収義務者について\n\n別表第二の事務"
+    )
+    assert refs(text) == ["番号法第9条第3項", "番号法別表第2"]
+
+
+def test_quoted_statute_under_an_article_heading():
+    text = (
+        "○郵便法（昭和 22 年法律第 165 号）\n\n（誤配達郵便物の処理）\n\n"
+        "第四十二条 郵便物の誤配達を受けた者は同条の規定により\n\n"
+        "郵便法第四十二条に規定する、同条の取扱い"
+    )
+    assert refs(text) == ["郵便法", "郵便法第42条", "郵便法第42条", "郵便法第42条"]
+
+
+def test_a_law_as_a_persons_field_is_not_a_reference():
+    text = "園田寿・甲南法科大学院教授(刑法)は指摘。専門は民法。刑法(明治40年法律第45号)"
+    assert refs(text) == ["刑法"]
+    assert refs("刑法学者の教授は、刑法第175条に触れると述べた") == ["刑法第175条"]
 
 
 def test_egov_abbreviation_and_unknown_words():
     assert refs("感染症法第6条に基づく。現行法では法律で定める。") == ["感染症法第6条"]
+
+
+def test_defined_name_when_ocr_lost_the_closing_parenthesis():
+    text = (
+        "行政手続における特定の個人を識別するための番号の利用等に関する法律 (平成 25 年法律第 27 号、"
+        ". 以下「番\n号法」という。第 19 条第 1 号の規定に基づき。番号法第 12 条"
+    )
+    assert refs(text) == ["番号法第19条第1号", "番号法第12条"]

@@ -94,3 +94,58 @@ def test_kanji_numerals_agree_with_integers(n):
 def test_written_kanji_amount(n):
     (e,) = money.extract(f"金{to_kanji(n)}円也", DocumentContext())
     assert e.attrs["amount"] == n and e.value == str(n)
+
+
+# Head counts in a thousand-yen table (the budget book's 給与費明細書) are not money.
+SALARY_TABLE = (
+    "(単位:千円)\n"
+    "区分\t職員数 (人)\n"
+    "報酬\t給料\t期末手当\n"
+    "本年度\t長等\t5\t0\t53,108\n"
+    "その他\t653\t343,173\t8,272\n"
+    "計\t708\t943,308\t61,380\n"
+    "区分\t扶養手当\t地域手当\n"
+    "本年度\t277,105\t4,457,120 (68,556)\n"
+    "一般職 (人)\t再任用短時間勤務職員(人)\n"
+    "議会職員費\t26\t111\n"
+    "合計\t5,483\t123\n"
+    "区分\t合計\t一般行政職\n"
+    "本年度\t職員数 (A) (人)\t5,483\t5,013\n"
+    "平均給料月額\t302,875\n"
+    "地域手当の状況\t支給率 20.0 支給対象職員数 (人) 5,391 (167)\n"
+)
+
+
+def test_head_counts_in_a_yen_table_are_not_money():
+    assert values(SALARY_TABLE) == [
+        "53108000", "343173000", "8272000", "943308000", "61380000", "277105000",
+        "4457120000", "68556000", "302875000",
+    ]  # fmt: skip
+
+
+def test_page_numbers_are_not_money():
+    assert values("(単位:千円)\n款\t金額\n01 議会費\t770,553\n\n483\n\n02 総務費\t51,179\n") == [
+        "770553000", "51179000",
+    ]  # fmt: skip
+
+
+def test_ocr_separators_in_a_scanned_cost_sheet():
+    text = (
+        "約940円\n特別交付税\t25.400,000\t25,400,000.\n"
+        "合計\t121,980,.000\t192,720,000\n"
+        "= 約 122,.000,000\nコンビニ発行数 130.000 枚\n人口 100 万以上"
+    )
+    assert values(text) == [
+        "940", "25400000", "25400000", "121980000", "192720000", "122000000",
+    ]  # fmt: skip
+
+
+def test_table_of_contents_page_numbers_are_not_money():
+    text = "(単位:千円)\n第 13 款国庫支出金··········· 122\n第 14 款予備費・・・・・ 1,620\n予備費\t620"
+    assert values(text) == ["620000"]
+
+
+def test_a_unit_declared_later_in_the_same_block_wins():
+    # A text layer put this page's (単位:千円) after half of its table; the page before was in 百万円.
+    text = "(単位:百万円)\n合計\t441,353\n\n14 都支出金\t45,227,366\t16.3\n(単位:千円)\n15 財産収入\t2,986,634"
+    assert values(text) == ["441353000000", "45227366000", "2986634000"]

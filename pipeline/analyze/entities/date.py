@@ -2,17 +2,38 @@
 
 Canonical values: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or `FYyyyy` for a fiscal year (平成29年度 /
 2017年度 → FY2017, 2017-04-01..2018-03-31). A range (2014年10月〜15年11月, 平成29年度から平成31年度
-まで) gives one entity per end; a list (平成29・30年度, 11月2日・14日) one entity per item.
+まで) gives one entity per end; a list (平成29・30年度, 11月2日・14日) one entity per item. The end of a
+year (昨年暮れ, 2016年末) is its December.
 
-Partial dates (9月15日, 1月) take the year of the nearest preceding dated mention in the same
-sentence; failing that, the document date decides: the latest year that does not put the date
-after the document date (answers precede the document that collects them), except before
-まで (a deadline: the first such date on or after the document date). Without a document date
-the nearest preceding year anywhere in the text is used, and failing that the value is `--MM-DD`
-/ `--MM` with no start/end. Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) need the document
-date (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
-本年度 is the year it budgets); without a document date they are skipped. 〃 in a table cell
-repeats the date in the cell above.
+Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
+1. The year (and, for a bare day, the month) of the nearest preceding dated mention in the
+   same sentence.
+2. The document date: `ctx.issued_on`, or when that is None the anchor found in the text (see
+   `anchor_date`: the latest full date that does not look ahead). A month-day takes the latest
+   year that does not put it after the document date (answers precede the document that
+   collects them), except before まで (a deadline: the first such date on or after it). A bare
+   day takes the reading closest in time to the document date, in its month or the month before
+   (a clipping stamped 2017.1/2 reporting 「11日」 means 2017-01-11, not 2016-12-11; on a tie the
+   earlier one). A document date more than 30 years after every year the text names is taken
+   for a misread header (OCR's 平成88年9月16日) and ignored.
+3. No document date at all: a text that looks ahead to a period (「2017年以降の住民税の通知に
+   …記載されると言われています」, 「平成29年7月から導入」, 「平成29年度から10%削減」: a period start in a
+   sentence about a coming change, see FUTURE_RE) was written before that period starts, so a
+   month-day takes the latest year that keeps it before the earliest such start: the wards' answers
+   9月15日…10月4日 under a question about 「2017年以降の住民税の通知」 are 2016's.
+4. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
+   that the value is `--MM-DD` / `--MM` with no start/end (a bare day is dropped).
+A mention looks ahead when it opens a period or sets a deadline or plan (以降, 以後, から, より,
+まで, 目途 right after it) and its sentence is not in the past tense (…した。, …された。), or
+when it is scheduled (予定, 改正予定 right after it).
+
+Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolved against the document date or
+the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
+本年度 is the year it budgets); with neither they are skipped. 〃 in a table cell repeats the date
+in the cell above.
+
+Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
+(ヶ) are read as what they stand for.
 
 Not dates: era years that begin a law number (昭和22年法律第67号), durations (3年間, 10年間,
 1カ月, 12桁), ordinals (第1回), and a day alone unless news style (「…は11日、」).
@@ -21,6 +42,7 @@ Not dates: era years that begin a law number (昭和22年法律第67号), durati
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -40,7 +62,9 @@ _MN = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"  # month
 _MA = r"(?:1[0-2]|0?[1-9])"  # month, arabic only
 _DN = rf"(?:3[01]|[12][0-9]|0?[1-9]|[{_K}]{{1,3}})"  # day
 # A year, month and day tail shared by the patterns: 年度 | 年[M月[D日]].
-_TAIL = rf"年(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN})日)?)?"
+# 日, or what Tesseract reads for it after a month and a day number (9 月 20 晶).
+_DAY = r"[日晶曰]"
+_TAIL = rf"年(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN}){_DAY})?|(?P<late>末|暮れ))?"
 
 ERA_RE = re.compile(
     rf"(?P<era>明治|大正|昭和|平成|令和)(?P<y>{_YN})(?P<more>(?:[・,、]{_YN})*){_TAIL}"
@@ -61,16 +85,29 @@ SHORT_RE = re.compile(
     rf"(?<![0-9A-Za-z.,{_K}元治正和成])(?P<y>[0-9]{{2}})年(?:(?P<fy>度)|(?P<m>{_MA})月(?:(?P<d>{_DN})日)?)"
 )
 MONTH_DAY_RE = re.compile(
-    rf"(?<![0-9.,/年度第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN})日(?P<more>(?:[・,、](?:{_DN})日)*))?"
+    rf"(?<![0-9.,/年度第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
     rf"|(?P<km>{_MN})月(?P<kd>{_DN})日)"
 )
 RELATIVE_RE = re.compile(
-    rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN})日)?)?"
+    rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)"
+    rf"(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|(?P<late>末|暮れ))?"
 )
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
+# What makes a mention look ahead: it opens a period (OPENS) or names a plan's date (PLANNED).
+OPENS_RE = re.compile(r"(?:以降|以後|から|より)(?![前後])")
+PLANNED_RE = re.compile(r"[(（]?(?:を?目[途処]|頃|ごろ|まで)")
+SCHEDULED_RE = re.compile(r"[(（]?[一-龥]{0,4}予定")  # 予定, 改正予定: ahead whatever the verb
+# The past tense closing a clause: …した。 …された、 …だった。 …行った
+PAST_RE = re.compile(r"[しっれいきんだ]た(?=[。、」)\n]|$|が|の|と|こと|もの|ため|ところ|後)")
+# What a sentence about a coming change says: 予定, 言われています, 導入し, 削減, 開始される.
+FUTURE_RE = re.compile(
+    r"予定|見込|見通|言われ|目指|目[途処]|方向|方針|計画|ことと|ように|向け|開始|導入|実施|施行"
+    r"|適用|移行|削減|減額|増額|延長|拡大|引き?上げ|引き?下げ|改正|変更|始ま|[さら]れる|記載"
+)
 # An era year directly followed by an issuer and 第N号 is a law number, not a date.
 LAW_NUMBER_AFTER_RE = re.compile(r"[一-龥]{0,12}?第[0-9〇一二三四五六七八九十百千]+号")
+IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
     "昨年": -1,
@@ -96,6 +133,8 @@ class _Cand:
     partial: bool = False  # year to be inferred
     short_year: int | None = None  # two-digit year to be inferred
     until: bool = False  # followed by まで
+    ahead: bool = False  # a deadline, plan or period start (see _look_ahead)
+    opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
 
 
 def _num(text: str | None) -> int | None:
@@ -181,7 +220,7 @@ def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
         nums = [_num(y) for y in years]
         if any(n is None or not 1 <= n <= ERA_LAST_YEAR[mt["era"]] for n in nums):
             continue
-        month, day = _num(mt["m"]), _num(mt["d"])
+        month, day = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
         if not mt["fy"] and month is None and LAW_NUMBER_AFTER_RE.match(c, mt.end()):
             continue  # 昭和22年法律第67号
         if not _valid(base + nums[0], month, day):
@@ -205,6 +244,8 @@ def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
 
     for mt in WEST_RE.finditer(c):
         y, m, d = _num(mt["y"]), _num(mt["m"]), _num(mt["d"])
+        if mt["late"]:
+            m = 12  # 2016年末
         if y and 1868 <= y <= 2199 and _valid(y, m, d):
             out.append(_Cand(mt.start(), mt.end(), 1, y, m, d, bool(mt["fy"])))
 
@@ -224,7 +265,7 @@ def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
         if doc is None:
             continue  # nothing to resolve against
         offset = _REL_OFFSET[mt["rel"]]
-        m, d = _num(mt["m"]), _num(mt["d"])
+        m, d = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
         if mt["rel"] == "前年" and not mt["fy"]:
             continue  # 前年 is relative to whatever year was just mentioned
         if mt["fy"]:
@@ -278,10 +319,80 @@ def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
 
 
+def _sentence_end(text: str, pos: int, reach: int = 300) -> int:
+    limit = min(len(text), pos + reach)
+    ends = [i for i in (text.find("。", pos, limit), text.find("\n", pos, limit)) if i >= 0]
+    return min(ends) if ends else limit
+
+
+def _look_ahead(text: str, c: str, cand: _Cand, orig_end: int) -> None:
+    """Set cand.ahead (a deadline, plan or period start: not the document's own time) and
+    cand.opens (the start of a period the text looks forward to: 2017年以降 → (2017, 1, 1))."""
+    after = c[cand.end : cand.end + 8]
+    opens = OPENS_RE.match(after)
+    if SCHEDULED_RE.match(after):
+        cand.ahead = True
+        return
+    if not (opens or PLANNED_RE.match(after) or cand.until):
+        return
+    sentence_end = _sentence_end(text, orig_end)
+    if PAST_RE.search(text, orig_end, sentence_end):
+        return  # 平成28年10月から開催した: a period that has begun
+    cand.ahead = True
+    if not FUTURE_RE.search(text, orig_end, sentence_end):
+        return  # 平成28年1月からの交付事務につきまして、感謝申し上げます: under way
+    if opens and cand.year is not None and not cand.relative and not cand.partial:
+        if cand.fy:
+            cand.opens = (cand.year, 4, 1)
+        else:
+            cand.opens = (cand.year, cand.month or 1, cand.day or 1)
+
+
+def anchor_date(text: str) -> str | None:
+    """The date a text without a known document date is read from: its latest full date
+    (year, month and day printed) that is not a deadline, plan or period start (平成28年12月13日
+    in a table of past meetings, not 平成29年7月1日から). YYYY-MM-DD, or None."""
+    found = _anchor(_scan(text, compact(text), None, None))
+    return f"{found[0]:04d}-{found[1]:02d}-{found[2]:02d}" if found else None
+
+
+def _anchor(cands: list[_Cand]) -> tuple[int, int, int] | None:
+    full = [
+        (x.year, x.month, x.day)
+        for x in cands
+        if x.year and x.month and x.day and not (x.fy or x.relative or x.partial or x.ahead)
+    ]
+    return max(full) if full else None
+
+
+def _scan(text: str, view, doc, base_fy: int | None) -> list[_Cand]:
+    cands = _resolve_overlaps(_candidates(view.text, doc, base_fy))
+    for cand in cands:
+        _look_ahead(text, view.text, cand, view.span(cand.start, cand.end)[1])
+    return cands
+
+
+def _implausible(doc, cands: list[_Cand]) -> bool:
+    """A document date decades after every year its text names is a misread, not a date."""
+    years = [x.year for x in cands if x.year and not (x.relative or x.partial)]
+    return bool(years) and doc[0] > max(years) + IMPLAUSIBLE_GAP
+
+
 def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     view = compact(text)
     doc = _parse_doc_date(ctx.issued_on)
-    cands = _resolve_overlaps(_candidates(view.text, doc, _title_fiscal_year(ctx.title)))
+    base_fy = _title_fiscal_year(ctx.title)
+    cands = _scan(text, view, doc, base_fy)
+    if doc is not None and _implausible(doc, cands):
+        doc = None  # an OCR-garbled header date (平成88年 for 平成28年)
+        cands = _scan(text, view, None, base_fy)
+    bound = None  # the earliest period start the text looks forward to
+    if doc is None:
+        doc = _anchor(cands)
+        if doc is not None:  # relative dates can now be resolved
+            cands = _scan(text, view, doc, base_fy)
+        else:
+            bound = min((x.opens for x in cands if x.opens), default=None)
 
     entities: list[Entity] = []
     dated: list[tuple[int, _Cand]] = []  # (original start, candidate) with a calendar year
@@ -290,7 +401,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         if cand.short_year is not None:
             cand.year = _short_year(cand.short_year, doc)
         elif cand.partial:
-            if not _infer_year(text, start, cand, dated, doc):
+            if not _infer_year(text, start, cand, dated, doc, bound):
                 if cand.month is None:
                     continue  # a bare day with nothing to anchor it
         if cand.year is not None and not cand.fy:
@@ -317,10 +428,11 @@ def _short_year(yy: int, doc) -> int:
     return 1900 + yy
 
 
-def _infer_year(text: str, start: int, cand: _Cand, dated, doc) -> bool:
-    """Fill cand.year (and cand.month for a bare day); False if nothing could anchor it."""
+def _infer_year(text: str, start: int, cand: _Cand, dated, doc, bound) -> bool:
+    """Fill cand.year (and cand.month for a bare day) by the rules of the module docstring;
+    False if nothing could anchor it."""
     sentence = _sentence_start(text, start)
-    for pos, prev in reversed(dated):
+    for pos, prev in reversed(dated):  # 1. the same sentence
         if pos < sentence:
             break
         if cand.month is None:
@@ -329,14 +441,10 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc) -> bool:
             cand.month = prev.month
         cand.year = prev.year
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
-    if doc is not None:
+    if doc is not None:  # 2. the document date
+        if cand.month is None:
+            return _nearest_day(cand, doc)
         end_y, end_m, end_d = _doc_end(doc)
-        if cand.month is None:  # a bare day: this month or the one before
-            y, m = end_y, end_m
-            if cand.day > end_d:
-                y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-            cand.year, cand.month = y, m
-            return _valid(y, m, cand.day) or _unset(cand)
         key = (cand.month, cand.day or 1)
         if cand.until:  # a deadline: on or after the document date
             start_y, start_m, start_d = doc[0], doc[1] or 1, doc[2] or 1
@@ -344,7 +452,12 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc) -> bool:
         else:
             cand.year = end_y if key <= (end_m, end_d) else end_y - 1
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
-    for pos, prev in reversed(dated):
+    if bound is not None and cand.month is not None:  # 3. before the period looked forward to
+        cand.year = bound[0] if (cand.month, cand.day or 1) < bound[1:] else bound[0] - 1
+        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
+    for pos, prev in reversed(dated):  # 4. the nearest preceding mention not looking ahead
+        if prev.ahead:
+            continue
         if cand.month is None:
             if prev.month is None:
                 continue
@@ -354,12 +467,33 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc) -> bool:
     return False
 
 
+def _nearest_day(cand: _Cand, doc) -> bool:
+    """A bare day in the document's month or the month before, whichever is closer in time to
+    the document date (an earlier reading wins a tie)."""
+    first = datetime.date(doc[0], doc[1] or 1, doc[2] or 1)
+    last = datetime.date(*_doc_end(doc))
+    y, m = last.year, last.month
+    best = None
+    for yy, mm in ((y, m), (y, m - 1) if m > 1 else (y - 1, 12)):
+        if not _valid(yy, mm, cand.day):
+            continue
+        day = datetime.date(yy, mm, cand.day)
+        gap = (first - day).days if day < first else max(0, (day - last).days)
+        if best is None or (gap, day) < best:
+            best = (gap, day)
+    if best is None:
+        return False
+    cand.year, cand.month = best[1].year, best[1].month
+    return True
+
+
 def _unset(cand: _Cand) -> bool:
     cand.year = None  # 2月29日 in a non-leap year: keep it partial
     return cand.month is not None
 
 
-_DITTO_RE = re.compile(r"〃")
+# 〃, or an OCR reading of it alone at the start of a cell (「第3回\tヶ (コンビニ交付関係)」).
+_DITTO_RE = re.compile(r"〃|(?<=\t)[ヶ々″\"](?=[ (（\t]|$)", re.M)
 
 
 def _dittos(text: str, entities: list[Entity]) -> list[Entity]:
@@ -382,5 +516,7 @@ def _dittos(text: str, entities: list[Entity]) -> list[Entity]:
         above = [e for e in entities + out if a <= e.start < b]
         if above:
             src = above[0]
-            out.append(Entity("date", "〃", src.value, m.start(), m.end(), attrs=dict(src.attrs)))
+            out.append(
+                Entity("date", m.group(), src.value, m.start(), m.end(), attrs=dict(src.attrs))
+            )
     return out

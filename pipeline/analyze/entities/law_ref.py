@@ -6,14 +6,18 @@ name; a law named without an article is just `LAW`. attrs: `law`, `law_full_name
 
 Names come from pipeline/data/laws.json (curated: full title, short name, other names, number)
 and the e-Gov abbreviations in law_abbreviations.json (names of 4+ characters naming one law).
-A full title followed by 「(平成25年法律第27号、以下「番号法」という。)」 is one mention, and the
-defined name is known from there on.
+A full title followed by 「(平成25年法律第27号、以下「番号法」という。)」 is one mention (also when a
+scan lost the closing parenthesis), and the defined name is known from there on.
 
 Resolved from context: 同法 (the last law named), 同条 (the last article), a bare 法 before 第N条 or
 別表 (the last named law that has that 別表, else the last law: 法別表第二 in a 番号制度 text is
 番号法's), a bare 別表第N within 500 characters of a law name, and a bare 第N条 that starts a
 line under a law's heading line (a quoted statute: 「○郵便法(昭和22年法律第165号)」 … 「第四十二条」).
-Not extracted: 前項/次条-style relative references, ordinances (条例), 法律/法令/現行法.
+Not extracted: 前項/次条-style relative references, ordinances (条例), 法律/法令/現行法; a law
+that names a person's field (園田寿・甲南法科大学院教授(刑法), 専門は民法); and inside a quoted
+statute's text (the paragraph under 「※番号法第9条第3項」 or 「○郵便法(…)」 and 「第四十二条」), the
+references that only context resolves (別表第一, 同条, 同法, 法第N条): like 第一項 or 前項 there, they
+are the quoted law's wording, not the document citing it. Laws named in full there still count.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ LAW_NUMBER_RE = re.compile(
 )
 PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{0,120})[)）]")
 ALIAS_RE = re.compile(r"以下「(?P<alias>[^」]{1,30})」という")
+# The same note with its closing parenthesis lost to OCR:
+# 「(平成25年法律第27号、以下「番号法」という。第19条」.
+OPEN_ALIAS_PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{0,120}?以下「[^」]{1,30}」という。?)")
 ARTICLE_RE = re.compile(
     rf"第(?P<art>{_N})条(?P<sub>(?:の{_N})*)(?:第?(?P<para>{_N})項)?(?:第?(?P<item>{_N})号(?!様式))?"
 )
@@ -51,6 +58,9 @@ CONTEXT_RE = re.compile(
     rf"|(?<![一-龥ァ-ヶー0-9])(?P<bare_art>第{_N}条)"
 )
 _END_CHARS = re.compile(r"[法律令則]")
+# A law as a person's field: 教授(刑法), 弁護士(民法), 専門は刑法.
+FIELD_TITLE = re.compile(r"(?:教授|准教授|助教|講師|弁護士|研究員)[(（]$")
+FIELD_WORD = re.compile(r"(?:専門|専攻)(?:は|:)?$")
 
 
 @dataclass
@@ -116,6 +126,8 @@ def _find_names(c: str, names: dict[str, Law], lengths) -> list[tuple[int, int, 
                 continue
             if n <= 2 and i - n > 0 and re.match(r"[一-龥ァ-ヶー]", c[i - n - 1]):
                 continue  # 民法 inside a longer word
+            if c.startswith("学", i):
+                continue  # 刑法学者, 憲法学: a field of study
             found.append((i - n, i, law))
             break
     # Leftmost-longest: 地方税法施行規則 over the 地方税法 inside it.
@@ -179,6 +191,26 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     )
 
 
+def _paren(c: str, pos: int) -> re.Match | None:
+    """The parenthesized note right after a law name, closed or (on a scan) not."""
+    return PAREN_RE.match(c, pos) or OPEN_ALIAS_PAREN_RE.match(c, pos)
+
+
+def _quoted_body_end(text: str, pos: int) -> int:
+    """End of the paragraph that follows the line holding `pos` (a quoted statute's text under
+    its heading; a parenthesized caption such as 「(誤配達郵便物の処理)」 does not count)."""
+    i = text.find("\n", pos)
+    while i >= 0:
+        while i < len(text) and text[i] in " \u3000\t\n":
+            i += 1
+        j = text.find("\n\n", i)
+        j = len(text) if j < 0 else j
+        if not re.fullmatch(r"[(（][^()（）]*[)）]", text[i:j].strip()):
+            return j
+        i = j
+    return len(text)
+
+
 def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     view = compact(text)
     c = view.text
@@ -189,7 +221,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     # Names a document defines (以下「番号法」という) are known from there on.
     local: dict[str, tuple[int, Law]] = {}
     for s, e, _, law in list(starters):
-        p = PAREN_RE.match(c, e)
+        p = _paren(c, e)
         if p:
             a = ALIAS_RE.search(p["inner"])
             if a and a["alias"] not in names:
@@ -208,6 +240,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     last_heading = False
     last_art: tuple[Law, dict] | None = None
     recent: list[Law] = []  # laws named so far, most recent last
+    quoted_until = -1  # original offset where a quoted statute's text ends
     consumed = -1
     for s, e, kind, obj in starters:
         if s < consumed:
@@ -217,9 +250,15 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         art = _article(None)
         end = e
         number = None
+        if kind not in ("name", "bare_art") and view.orig(s) < quoted_until:
+            continue  # 別表第一 in a quoted statute's text
         if kind == "name":
             law = obj
-            p = PAREN_RE.match(c, e)
+            if (
+                FIELD_TITLE.search(c, max(0, s - 4), s) and c[e : e + 1] in (")", "）")
+            ) or FIELD_WORD.search(c, max(0, s - 3), s):
+                continue  # 教授(刑法): the person's field
+            p = _paren(c, e)
             if p and (LAW_NUMBER_RE.search(p["inner"]) or ALIAS_RE.search(p["inner"])):
                 n = LAW_NUMBER_RE.search(p["inner"])
                 if n:
@@ -287,7 +326,12 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         )
         if kind == "name":
             last_heading = heading
-        elif kind != "bare_art":
+            if heading:
+                quoted_until = _quoted_body_end(text, o_end)
+        elif kind == "bare_art":  # 第四十二条 郵便物の…: its paragraph is the quoted text
+            para_end = text.find("\n\n", o_start)
+            quoted_until = len(text) if para_end < 0 else para_end
+        else:
             last_heading = False
         last_law, last_law_at = law, end
         if law in recent:
