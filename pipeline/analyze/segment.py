@@ -1,0 +1,94 @@
+"""Split a file holding several documents (a hand-out packet) into documents, by page.
+
+A page starts a new document when its top carries the header of one (see metadata.py): a
+document number with a date, 事務連絡, a date with an addressee, a "2017年2月 資料2" label, a
+memo's byline, a newsletter's 発行 with a date, a newspaper's date stamp; or, more weakly, a
+title "…について(依頼)" / "【…について】" as its first line right after a page that ended a sentence.
+
+Wrongly cutting a document in two is worse than missing a cut, so:
+- one header element alone (a date, a title) is not enough;
+- header lines repeated from the previous page's top (a letterhead or running header on every
+  page, as on each page of a budget book) count for nothing;
+- the weak title signal yields to consecutive printed page numbers and to 別紙/別添 labels.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .metadata import TITLE_END, Line, header_lines
+
+TOP_LINES = 8  # header elements further down a page do not start a document
+
+# Pairs of header elements that together mark a document's first page.
+STRONG = [
+    {"doc_number", "date"},
+    {"office_letter"},
+    {"date", "addressee"},
+    {"material_date"},
+    {"byline"},
+    {"colophon", "date"},
+    {"masthead"},
+]
+PAGE_NUMBER = re.compile(r"^[-ー‐－(\s]*([0-9]{1,4})[-ー‐－)\s]*$")
+ATTACHMENT = re.compile(r"^(別紙|別添|参考|\(別紙|\(別添|\(参考)")
+NUMBERED = re.compile(r"^([0-9]+|\([0-9]+\)|第[0-9一二三四五六七八九十]+)")
+
+
+def split_documents(page_texts: list[str]) -> list[tuple[int, int]]:
+    """The documents of a file as 1-based inclusive page ranges, in page order."""
+    if not page_texts:
+        return []
+    tops = [header_lines(text, limit=TOP_LINES) for text in page_texts]
+    starts = [1]
+    for i in range(1, len(page_texts)):
+        if starts_document(tops[i], tops[i - 1], page_texts[i], page_texts[i - 1]):
+            starts.append(i + 1)
+    ends = [s - 1 for s in starts[1:]] + [len(page_texts)]
+    return list(zip(starts, ends))
+
+
+def starts_document(top: list[Line], previous_top: list[Line], text: str, previous: str) -> bool:
+    """Does this page (its classified top lines `top`) begin a new document?"""
+    repeated = {line.key for line in previous_top}
+    fresh = [line for line in top if line.key not in repeated]
+    found = {line.kind for line in fresh if line.kind}
+    if any(line.kind == "date" and _has_material_label(line) for line in fresh[:3]):
+        found.add("material_date")
+    if any(signal <= found for signal in STRONG):
+        return True
+    return _titled(fresh, top) and _previous_ended(previous) and not _consecutive(previous, text)
+
+
+def _has_material_label(line: Line) -> bool:
+    return bool(re.search(r"資料[0-9]+$", line.key))
+
+
+def _titled(fresh: list[Line], top: list[Line]) -> bool:
+    """The page opens with a document title: …について(依頼) or 【…】 on its first line."""
+    if not top or not fresh or fresh[0] is not top[0] or top[0].kind:
+        return False
+    key = top[0].key
+    if ATTACHMENT.match(key) or NUMBERED.match(key):
+        return False
+    bracketed = key.startswith("【") and key.endswith("】")
+    m = TITLE_END.search(key[1:-1] if bracketed else key)
+    # 【…について】, or …について with its (依頼) / (通知) / (趣旨…) suffix; not 【検討体制】.
+    return bool(m and (bracketed or m.group(2)))
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    return re.sub(r"\s+", "", lines[-1]) if lines else ""
+
+
+def _previous_ended(previous: str) -> bool:
+    """The previous page ends a sentence (or with its page number, or 以上)."""
+    last = _last_line(previous)
+    return not last or last.endswith(("。", "以上", ")", "」")) or bool(PAGE_NUMBER.match(last))
+
+
+def _consecutive(previous: str, text: str) -> bool:
+    """Both pages print page numbers, and they follow each other."""
+    a, b = PAGE_NUMBER.match(_last_line(previous)), PAGE_NUMBER.match(_last_line(text))
+    return bool(a and b and int(b.group(1)) == int(a.group(1)) + 1)
