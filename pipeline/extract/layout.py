@@ -1,0 +1,250 @@
+"""Reading order: horizontal lines, vertical columns, blocks, tables as tab-separated rows.
+
+Works on positioned characters (pdf.Char): PDFium's order is kept for horizontal text, where it
+is reliable, and replaced by a geometric column order for vertical text (縦書き), where it is
+not (pdfplumber's default order scrambles it too). `blocks_in_order` orders OCR paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import grid
+from .pdf import Char
+
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def is_cjk(ch: str) -> bool:
+    return ord(ch) >= 0x2E80 and unicodedata.category(ch)[0] in "LN"
+
+
+def visible(chars: list[Char]) -> list[Char]:
+    return [c for c in chars if not c.generated and not c.text.isspace()]
+
+
+# Horizontal text ----------------------------------------------------------------------------
+
+
+def horizontal_text(chars: list[Char], tables: list[tuple[grid.Grid, list[list[str]]]]) -> str:
+    """The page text in PDFium's order; each table replaced, where its first character appears,
+    by its rows (one line per row, cells separated by tabs)."""
+    out: list[str] = []
+    emitted: set[int] = set()
+    n = len(chars)
+    for i, c in enumerate(chars):
+        t = _table_of(c, tables) if tables and not c.generated else None
+        if t is not None:
+            if t not in emitted:
+                emitted.add(t)
+                out.append("\n" + "\n".join(grid.row_lines(tables[t][1])) + "\n")
+            continue
+        if c.generated and c.text == " ":
+            if _letter_spaced_digits(chars, i, n):
+                continue
+        out.append(c.text)
+    text = "".join(out).replace("\r\n", "\n").replace("\r", "\n")
+    # Drop the spaces PDFium puts around line breaks and the breaks left by table removal.
+    text = re.sub(r"[ \u3000]*\n[ \u3000\n]*", "\n", text)
+    return text.strip("\n ")
+
+
+def _table_of(c: Char, tables) -> int | None:
+    for t, (g, _) in enumerate(tables):
+        if g.cell_at(c.cx, c.cy) is not None:
+            return t
+    return None
+
+
+def _letter_spaced_digits(chars: list[Char], i: int, n: int) -> bool:
+    """A space PDFium inferred between two digits set apart by letter-spacing (均等割付 such as
+    「保 発 0 8 1 9 第 １ 号」): the gap is under 0.6 em, far below the gap between two numbers
+    in different table columns."""
+    if i == 0 or i + 1 >= n:
+        return False
+    a, b = chars[i - 1], chars[i + 1]
+    if a.generated or b.generated or not (_DIGIT.match(a.text) and _DIGIT.match(b.text)):
+        return False
+    em = max(a.size, b.size, a.bottom - a.top, b.bottom - b.top)
+    return 0 <= b.x0 - a.x1 < 0.6 * em and abs(a.cy - b.cy) < 0.3 * em
+
+
+# Vertical text --------------------------------------------------------------------------------
+
+
+def is_vertical(chars: list[Char]) -> bool:
+    """Whether most consecutive CJK characters follow each other downwards rather than to the
+    right (PDFium keeps drawing order, and vertical text is drawn down each column)."""
+    down = right = 0
+    prev = None
+    for c in chars:
+        if c.generated or not is_cjk(c.text):
+            prev = None if c.text == "\n" else prev
+            continue
+        if prev is not None:
+            em = max(prev.x1 - prev.x0, prev.bottom - prev.top, 1.0)
+            dx, dy = c.cx - prev.cx, c.cy - prev.cy
+            if abs(dx) < 0.3 * em and 0.5 * em < dy < 2.5 * em:
+                down += 1
+            elif abs(dy) < 0.3 * em and 0.3 * em < dx < 2.5 * em:
+                right += 1
+        prev = c
+    return down >= 20 and down > 2 * right
+
+
+@dataclass
+class _Segment:
+    chars: list[Char] = field(default_factory=list)
+    horizontal: bool = False
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    def text(self, em: float) -> str:
+        if self.horizontal:
+            return "".join(c.text for c in sorted(self.chars, key=lambda c: c.x0))
+        # Down the column; characters side by side in one cell (縦中横 such as 「29」) left
+        # to right.
+        cells: list[list[Char]] = []
+        for c in sorted(self.chars, key=lambda c: c.cy):
+            if cells and abs(c.cy - cells[-1][0].cy) < 0.3 * em:
+                cells[-1].append(c)
+            else:
+                cells.append([c])
+        out = []
+        for k, cell in enumerate(cells):
+            if k and cell[0].cy - cells[k - 1][0].cy > 1.4 * (
+                    max(cell[0].size, cells[k - 1][0].size) or em):
+                out.append(" ")  # a skipped cell: the space the writer set
+            out.extend(c.text for c in sorted(cell, key=lambda c: c.x0))
+        return "".join(out)
+
+
+def vertical_text(chars: list[Char]) -> str:
+    """Vertical text in reading order: one line per column.
+
+    Columns are chains of characters that PDFium gives one below the other (so 、。 set in the
+    corner of their cell and 縦中横 digits stay in their column whatever their size); runs
+    that go left to right (mastheads, captions) are kept as horizontal lines. The pieces are
+    ordered by recursive XY-cut: tiers (段) top to bottom where a horizontal gap crosses the
+    whole block, otherwise the widest vertical gap splits it, right part first (a headline
+    block, then the columns to its left).
+    """
+    chars = visible(chars)
+    if not chars:
+        return ""
+    cjk = [max(c.x1 - c.x0, c.bottom - c.top) for c in chars if is_cjk(c.text)]
+    em = statistics.median(cjk) if cjk else 10.0
+    return "\n".join(seg.text(em) for seg in _xy_cut(_runs(chars), em))
+
+
+def _runs(chars: list[Char]) -> list[_Segment]:
+    """Split PDFium's character sequence where it stops going down a column (or, for
+    horizontal runs, along a line) or leaves a gap of more than 1.5 em."""
+    segments: list[_Segment] = []
+    for c in chars:
+        seg = segments[-1] if segments else None
+        if seg is not None:
+            p = seg.chars[-1]
+            size = max(p.size, c.size) or max(p.x1 - p.x0, p.bottom - p.top, c.x1 - c.x0,
+                                              c.bottom - c.top)
+            gap_x, same_row = c.x0 - p.x1, abs(c.cy - p.cy) < 0.3 * size
+            # Two half-width characters side by side in one cell: 縦中横 (「29」).
+            paired = (same_row and -0.2 * size < gap_x < 0.5 * size
+                      and max(p.x1 - p.x0, c.x1 - c.x0) < 0.7 * size)
+            # PDFium sometimes puts a rotated bracket before the character above it.
+            down = abs(c.cx - p.cx) < 0.6 * size and -2.5 * size < c.top - p.bottom < 1.5 * size
+            across = same_row and -0.3 * size < gap_x < 1.0 * size and not paired
+            if len(seg.chars) == 1 and across:
+                seg.horizontal = True
+            if seg.horizontal and (across or paired) or not seg.horizontal and (down or paired):
+                seg.chars.append(c)
+                continue
+        segments.append(_Segment([c]))
+    return segments
+
+
+def _xy_cut(segments: list[_Segment], em: float) -> list[_Segment]:
+    if len(segments) <= 1:
+        return segments
+    tiers = _split(segments, lambda s: (s.top, s.bottom), 0.5 * em)
+    if len(tiers) > 1:
+        return [seg for tier in tiers for seg in _xy_cut(tier, em)]
+    strips = _split(segments, lambda s: (s.x0, s.x1), 0.0)
+    if len(strips) > 1:
+        # Cut at the widest gap only: narrower ones may be column gaps that run through
+        # several tiers, which must be read tier by tier.
+        gaps = [min(s.x0 for s in strips[k + 1]) - max(s.x1 for s in strips[k])
+                for k in range(len(strips) - 1)]
+        cut = max(range(len(gaps)), key=lambda k: (gaps[k], k))
+        left = [seg for strip in strips[: cut + 1] for seg in strip]
+        right = [seg for strip in strips[cut + 1:] for seg in strip]
+        return _xy_cut(right, em) + _xy_cut(left, em)
+    return sorted(segments, key=lambda s: (-round(s.x1 / em), s.top))
+
+
+def _split(segments: list[_Segment], extent, min_gap: float) -> list[list[_Segment]]:
+    """Groups of segments separated by gaps wider than min_gap along one axis, in ascending
+    order of that axis."""
+    ordered = sorted(segments, key=lambda s: extent(s)[0])
+    groups = [[ordered[0]]]
+    reach = extent(ordered[0])[1]
+    for seg in ordered[1:]:
+        lo, hi = extent(seg)
+        if lo - reach > min_gap:
+            groups.append([seg])
+        else:
+            groups[-1].append(seg)
+        reach = max(reach, hi)
+    return groups
+
+
+def blocks_in_order(blocks: list, em: float) -> list:
+    """Horizontal text blocks (anything with x0, top, x1, bottom) in reading order, by XY-cut.
+
+    Wide horizontal gaps (2+ em, across the whole block) come first: a masthead above the
+    columns. Then columns: a vertical gap at least 1 em wide with 3+ em of text on both
+    sides, side by side, splits left from right. Then any horizontal gap splits top from
+    bottom (so a date set flush right above the body is read before it), and failing those,
+    any vertical gap.
+    """
+    if len(blocks) <= 1:
+        return blocks
+    rows = _split(blocks, lambda b: (b.top, b.bottom), 2 * em)
+    if len(rows) > 1:
+        return [b for row in rows for b in blocks_in_order(row, em)]
+    strips = _split(blocks, lambda b: (b.x0, b.x1), 0.0)
+    columns = []
+    for k in range(len(strips) - 1):
+        left = [b for g in strips[: k + 1] for b in g]
+        right = [b for g in strips[k + 1:] for b in g]
+        gap = min(b.x0 for b in right) - max(b.x1 for b in left)
+        top = max(min(b.top for b in left), min(b.top for b in right))
+        bottom = min(max(b.bottom for b in left), max(b.bottom for b in right))
+        if gap >= em and bottom - top >= 3 * em:
+            columns.append((gap, left, right))
+    if columns:
+        _, left, right = max(columns, key=lambda c: c[0])
+        return blocks_in_order(left, em) + blocks_in_order(right, em)
+    rows = _split(blocks, lambda b: (b.top, b.bottom), 0.0)
+    if len(rows) > 1:
+        return [b for row in rows for b in blocks_in_order(row, em)]
+    if len(strips) > 1:
+        return [b for strip in strips for b in blocks_in_order(strip, em)]
+    return sorted(blocks, key=lambda b: (b.top, b.x0))

@@ -1,0 +1,242 @@
+"""OCR of one page image with Tesseract: orientation, deskew, vertical text, ruled tables.
+
+One Tesseract recognition per page in the common case (two on a page with ruled tables).
+Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
+writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
+horizontal reading comes out with a low confidence (a page upside down). Ruled tables are found
+with OpenCV (grid.py), blanked out of the page, and their cells read in one more run: each cell
+cropped without its rulings, all stacked in one image.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .._exec import tesseract
+from ..model import OCR, Page, Table
+from . import grid, image, layout
+
+# Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
+# the corpus scans it beat psm 4 and 6, which read across columns.
+HORIZONTAL = {"lang": "jpn", "psm": 3}
+VERTICAL = {"lang": "jpn_vert", "psm": 3}
+TABLE = {"lang": "jpn", "psm": 6}
+LOW_CONFIDENCE = 45.0  # below this a horizontal reading may be of an upside-down page
+MIN_OSD_CONFIDENCE = 2.0  # Tesseract's own guidance: below ~2 the orientation is a guess
+
+
+@dataclass
+class Deadline:
+    """The page's OCR time budget, shared by all the Tesseract runs for that page."""
+
+    seconds: float
+    start: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.start = time.monotonic()
+
+    def left(self) -> float:
+        left = self.seconds - (time.monotonic() - self.start)
+        if left <= 0:
+            raise tesseract.TesseractTimeout(self.seconds)
+        return left
+
+
+def ocr_page(gray: np.ndarray, number: int, *, dpi: int = 300, timeout: float = 300.0) -> Page:
+    """Read a grayscale page image (text dark on light) at `dpi`."""
+    deadline = Deadline(timeout)
+    mask = image.ink(gray)
+    rotation, vertical = 0, False
+    if image.direction(mask) == "v":
+        osd = tesseract.orientation(255 - mask, dpi=dpi, timeout=deadline.left())
+        if osd and osd.rotate in (90, 270) and osd.confidence >= MIN_OSD_CONFIDENCE:
+            rotation = osd.rotate
+        else:
+            vertical = True
+    if rotation:
+        gray = image.turn(gray, rotation)
+        mask = image.ink(gray)
+    page = _read(gray, mask, number, vertical, dpi, deadline)
+    if not vertical and (page.confidence or 0) < LOW_CONFIDENCE and page.text:
+        osd = tesseract.orientation(255 - mask, dpi=dpi, timeout=deadline.left())
+        if osd and osd.rotate == 180 and osd.confidence >= MIN_OSD_CONFIDENCE:
+            rotation = (rotation + 180) % 360
+            gray = image.turn(gray, 180)
+            page = _read(gray, image.ink(gray), number, False, dpi, deadline)
+    page.rotation = rotation
+    return page
+
+
+def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
+    # Tesseract gets the deskewed grayscale page, not our binarization: its own thresholding
+    # keeps the thin strokes of complex kanji (逮, 警) that a global threshold breaks.
+    angle = image.skew_angle(mask, vertical)
+    if abs(angle) >= 0.1:
+        gray = image.rotate(gray, angle)
+        mask = image.ink(gray)
+    if vertical:
+        words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **VERTICAL)
+        return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
+    lines_mask, edges = image.ruling_lines(mask)
+    grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
+    if not grids:
+        words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **HORIZONTAL)
+        return Page(number, _text(words, [], dpi), OCR, _confidence(words))
+    # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
+    # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
+    # cells whose text sits at different heights. The cells go to Tesseract stacked in one
+    # image, so one process reads them all.
+    page_words = tesseract.words(_without(gray, grids), dpi=dpi, timeout=deadline.left(),
+                                 **HORIZONTAL)
+    cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
+    tables = [Table(number, rows, bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])
+              for g, rows in zip(grids, cells)]
+    text = _text(page_words, list(zip(grids, cells)), dpi)
+    return Page(number, text, OCR, _confidence(page_words + cell_words), tables=tables)
+
+
+def _without(gray: np.ndarray, grids: list[grid.Grid]) -> np.ndarray:
+    """The page with its tables blanked out (in the paper's tone)."""
+    out = gray.copy()
+    paper = int(np.percentile(gray[::8, ::8], 90))
+    for g in grids:
+        x0, top, x1, bottom = (int(round(v)) for v in g.bbox)
+        out[max(0, top - 3):bottom + 4, max(0, x0 - 3):x1 + 4] = paper
+    return out
+
+
+def _read_cells(gray, mask, lines_mask, grids, dpi, deadline):
+    """Each table's rows of cell texts, and the words read."""
+    # Rulings are painted over with the paper's tone (white lines on grey paper are edges
+    # too), so that they are neither read as 一 or | nor cut into the cell crops.
+    paper = int(np.percentile(gray[::8, ::8], 90))
+    erased = gray.copy()
+    erased[cv2.dilate(lines_mask, np.ones((7, 7), np.uint8)) > 0] = paper
+    ink = mask.copy()
+    ink[lines_mask > 0] = 0
+    gap, pad, inset = dpi // 6, dpi // 15, dpi // 36
+    crops, keys, starts = [], [], []
+    y = gap
+    for k, g in enumerate(grids):
+        for r, row in enumerate(g.rows):
+            for c, box in enumerate(row):
+                if box is None:
+                    continue
+                x0, top, x1, bottom = (int(round(v)) for v in box)
+                # Keep clear of the rulings: their remnants make 日 read as 晶.
+                inner = (slice(top + inset, bottom - inset), slice(x0 + inset, x1 - inset))
+                if np.count_nonzero(ink[inner]) < dpi // 10:  # an empty cell, or specks
+                    continue
+                crops.append(erased[inner])
+                keys.append((k, r, c))
+                starts.append(y)
+                y += crops[-1].shape[0] + gap
+    rows = [[[""] * len(row) for row in g.rows] for g in grids]
+    if not crops:
+        return rows, []
+    stack = np.full((y, max(c.shape[1] for c in crops) + 2 * pad), paper, np.uint8)
+    for crop, start in zip(crops, starts):
+        stack[start:start + crop.shape[0], pad:pad + crop.shape[1]] = crop
+    words = tesseract.words(stack, dpi=dpi, timeout=deadline.left(), **TABLE)
+    parts: dict[int, list[tesseract.Word]] = {}
+    for w in words:
+        if not _noise(w):
+            parts.setdefault(bisect_right(starts, w.top + w.height / 2) - 1, []).append(w)
+    for n, cell_words in parts.items():
+        k, r, c = keys[n]
+        rows[k][r][c] = fix_digit_groups(grid.join_lines("\n".join(_lines(cell_words))))
+    return rows, words
+
+
+def _confidence(words: list[tesseract.Word]) -> float | None:
+    if not words:
+        return None
+    return round(sum(w.conf for w in words) / len(words), 1)
+
+
+def _lines(words: list[tesseract.Word], vertical: bool = False) -> list[str]:
+    """Tesseract's lines in its reading order."""
+    lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
+    return [_join(ws, vertical) for ws in lines.values()]
+
+
+def _join(words: list[tesseract.Word], vertical: bool = False) -> str:
+    """Words of one line, with a space only where the page shows a gap.
+
+    Tesseract's Japanese "words" are dictionary chunks, not what the page separates
+    (「コン ビニ 交付 算定」): a space between them would be noise, while a real gap, as in
+    「世田谷区　中野区」 or between Latin words, is kept.
+    """
+    if not words:
+        return ""
+    em = max((w.width if vertical else w.height) for w in words)
+    out = [words[0].text]
+    for prev, w in zip(words, words[1:]):
+        gap = (w.top - prev.bottom) if vertical else (w.left - prev.right)
+        latin = prev.text[-1].isascii() and w.text[0].isascii()
+        out.append(" " if gap > 0.8 * em or (latin and gap > 0.15 * em) else "")
+        out.append(w.text)
+    return "".join(out)
+
+
+@dataclass
+class _Block:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[str]
+
+
+def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
+    """Page text: Tesseract's blocks and the tables (as tab-separated rows) in reading order."""
+    words = [w for w in words if not _noise(w)]
+    by_block: dict[tuple[int, int], list[tesseract.Word]] = {}
+    for w in words:
+        by_block.setdefault((w.block, w.par), []).append(w)
+    blocks = [
+        _Block(min(w.left for w in ws), min(w.top for w in ws), max(w.right for w in ws),
+               max(w.bottom for w in ws), _lines(ws))
+        for ws in by_block.values()
+    ]
+    for g, rows in tables:
+        blocks.append(_Block(*g.bbox, grid.row_lines(rows)))
+    em = float(np.median([w.height for w in words])) if words else dpi / 7
+    ordered = layout.blocks_in_order(blocks, em)
+    # A blank line between paragraphs, so that normalization never joins across them.
+    return fix_digit_groups("\n\n".join("\n".join(b.lines) for b in ordered))
+
+
+# OCR reads the thousands separator of 「165,000」 as a period about as often as a comma.
+# A period followed by exactly three digits, in a number not starting with 0, is taken for a
+# separator: Japanese administrative text writes amounts and counts that way, and decimals
+# with three places are rare. 「,.」 is one separator read twice.
+_GROUPED = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:(?:,\.|\.,|[.,])\d{3})+(?![\d]|[.,]\d)")
+
+
+def fix_digit_groups(text: str) -> str:
+    return _GROUPED.sub(lambda m: re.sub(r",\.|\.,|\.", ",", m.group()), text)
+
+
+def _vertical_text(words: list[tesseract.Word]) -> str:
+    """Tesseract's paragraphs in its order (it orders the tiers of vertical text right), a
+    column per line."""
+    paragraphs: dict[tuple[int, int], list[tesseract.Word]] = {}
+    for w in words:
+        if not _noise(w):
+            paragraphs.setdefault((w.block, w.par), []).append(w)
+    return fix_digit_groups("\n\n".join(
+        "\n".join(_lines(ws, vertical=True)) for ws in paragraphs.values()))
+
+
+def _noise(w: tesseract.Word) -> bool:
+    """Specks and ruling remnants read as punctuation."""
+    return w.conf < 60 and all(ch in ".,-_~|'`\"‘’“”:;()[]{}" for ch in w.text)

@@ -1,0 +1,63 @@
+"""A PDF page's own text, when it is usable: what decides between the text layer and OCR."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+
+from ..model import TEXT_LAYER, Page, Table
+from . import grid, layout, pdf
+
+
+def unusable(chars: list[pdf.Char]) -> str | None:
+    """Why a text layer cannot be trusted, or None when it can.
+
+    Garbage text layers come from fonts without a Unicode mapping (Type3 or non-embedded CJK
+    fonts): PDFium then returns private-use code points, U+FFFD, control characters or raw glyph
+    ids, and pdfminer-made layers contain "(cid:NN)".
+    """
+    chars = layout.visible(chars)
+    if not chars:
+        return "no text"
+    text = "".join(c.text for c in chars)
+    bad = sum(1 for ch in text if _bad(ch)) + 5 * text.count("(cid:")
+    if bad > 0.1 * len(text):
+        return "unmapped characters"
+    return None
+
+
+def _bad(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        o < 0x20
+        or 0x7F <= o < 0xA0
+        or 0xE000 <= o <= 0xF8FF  # private use area
+        or o >= 0xF0000
+        or o == 0xFFFD
+    )
+
+
+def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char]) -> Page:
+    """The page from its text layer: vertical text in column order, ruled tables as rows."""
+    if layout.is_vertical(chars):
+        return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
+    tables = []
+    grids = grid.find_grids(pdf.ruling_edges(page)) if _may_have_grid(page) else []
+    items = [(c.cx, c.cy, c.text) for c in chars if c.text != "\r"] if grids else []
+    for g in grids:
+        rows = grid.fill(g, items)
+        if any(cell for row in rows for cell in row):
+            tables.append((g, rows))
+    text = layout.horizontal_text(chars, tables)
+    return Page(
+        number,
+        text,
+        TEXT_LAYER,
+        tables=[Table(number, rows, bbox=[round(v, 1) for v in g.bbox]) for g, rows in tables],
+    )
+
+
+def _may_have_grid(page: pdfium.PdfPage) -> bool:
+    with pdf.LOCK:
+        for _ in page.get_objects(filter=(pdf.raw.FPDF_PAGEOBJ_PATH,), max_depth=3):
+            return True
+    return False

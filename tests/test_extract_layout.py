@@ -1,0 +1,107 @@
+"""The pure parts of pipeline.extract: text-layer checks, grids, reading order, OCR clean-up."""
+
+from dataclasses import dataclass
+
+from pipeline.extract import grid, layout, textlayer
+from pipeline.extract.ocr import fix_digit_groups
+from pipeline.extract.pdf import Char
+
+
+def chars(text: str, x: float = 0, y: float = 0, size: float = 10) -> list[Char]:
+    """A horizontal line of characters, one em apart."""
+    return [Char(ch, False, x + i * size, y, x + (i + 1) * size, y + size, size)
+            for i, ch in enumerate(text)]
+
+
+def column(text: str, x: float, y: float = 0, size: float = 10) -> list[Char]:
+    """A vertical column of characters, top to bottom."""
+    return [Char(ch, False, x, y + i * size, x + size, y + (i + 1) * size, size)
+            for i, ch in enumerate(text)]
+
+
+def test_usable_and_unusable_text_layers():
+    assert textlayer.unusable(chars("令和元年度診療報酬改定について")) is None
+    assert textlayer.unusable([]) == "no text"
+    assert textlayer.unusable(chars("   ")) == "no text"
+    assert textlayer.unusable(chars("\ue000\ue001\ue002診療")) == "unmapped characters"
+    assert textlayer.unusable(chars("(cid:12)(cid:34)(cid:56)")) == "unmapped characters"
+    assert textlayer.unusable(chars("\ufffd\ufffd報酬")) == "unmapped characters"
+
+
+def test_vertical_columns_right_to_left_and_tiers_top_to_bottom():
+    upper = column("東京都中野区", 100) + column("の情報", 80)
+    lower = column("不正入手", 100, 80) + column("あと絶たず", 80, 80)
+    page = upper + lower
+    assert layout.is_vertical(page * 4)
+    assert layout.vertical_text(page) == "東京都中野区\nの情報\n不正入手\nあと絶たず"
+
+
+def test_vertical_two_digits_side_by_side_stay_in_their_column():
+    col = column("被告(", 100)
+    col += [Char("2", False, 101, 31, 105, 39, 10), Char("9", False, 105, 31, 109, 39, 10)]
+    col += column(")と", 100, 40)
+    assert layout.vertical_text(col + column("同区中野", 80)) == "被告(29)と\n同区中野"
+
+
+def test_horizontal_text_is_not_vertical():
+    assert not layout.is_vertical(chars("平成28年9月16日各都道府県知事殿") * 3)
+
+
+def test_letter_spaced_digits_rejoin_but_table_numbers_do_not():
+    spaced = chars("保") + [Char(" ", True, 10, 0, 10, 0, 0)] + chars("0", 14)
+    spaced += [Char(" ", True, 24, 0, 24, 0, 0)] + chars("8", 28)
+    assert layout.horizontal_text(spaced, []) == "保 08"
+    far = chars("3") + [Char(" ", True, 10, 0, 10, 0, 0)] + chars("28", 40)
+    assert layout.horizontal_text(far, []) == "3 28"
+
+
+def _box(x0, top, x1, bottom):
+    return grid.edge(x0, top, x1, bottom)
+
+
+def test_grid_from_rulings_and_cell_texts():
+    # Three horizontal and four vertical ruling lines: 2 rows of 3 cells.
+    edges = [_box(0, y, 300, y) for y in (0, 50, 100)]
+    edges += [_box(x, 0, x, 100) for x in (0, 100, 200, 300)]
+    [g] = grid.find_grids(edges)
+    assert g.bbox == (0, 0, 300, 100)
+    assert len(g.rows) == 2 and len(g.rows[0]) == 3
+    rows = grid.fill(g, [(50, 25, "回答日"), (150, 25, "9月15日"), (250, 25, "不利益"),
+                         (260, 30, "なし"), (150, 75, "9月16日"), (500, 500, "outside")])
+    assert rows == [["回答日", "9月15日", "不利益なし"], ["", "9月16日", ""]]
+    assert grid.row_lines(rows) == ["回答日\t9月15日\t不利益なし", "9月16日"]
+    assert grid.find_grids(edges[:3]) == []  # lines without crossings are no table
+
+
+def test_cell_lines_join_without_spaces_between_japanese():
+    assert grid.join_lines("厚生労働大臣が定\nめる病院\n") == "厚生労働大臣が定める病院"
+    assert grid.join_lines("Type\nThree") == "Type Three"
+
+
+@dataclass
+class B:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    name: str
+
+
+def test_blocks_in_reading_order():
+    em = 10
+    title = B(300, 0, 700, 30, "title")
+    date = B(800, 40, 1000, 60, "date, flush right")
+    left = B(0, 100, 480, 600, "left column")
+    right_1 = B(520, 100, 1000, 300, "right column, top")
+    right_2 = B(520, 320, 1000, 600, "right column, bottom")
+    footer = B(0, 700, 1000, 720, "footer")
+    blocks = [footer, right_2, date, left, right_1, title]
+    assert [b.name for b in layout.blocks_in_order(blocks, em)] == [
+        "title", "date, flush right", "left column", "right column, top",
+        "right column, bottom", "footer"]
+
+
+def test_fix_digit_groups():
+    assert fix_digit_groups("165.000枚 122,.000,000 25.400,000") == "165,000枚 122,000,000 25,400,000"
+    assert fix_digit_groups("0.125 3.5億 2017.1.17 Tel.3706-7204") == \
+        "0.125 3.5億 2017.1.17 Tel.3706-7204"
