@@ -29,7 +29,8 @@ corpus: install
 
 # Re-run extraction (OCR included) over the archive's corpus inputs, rewriting extracted/.
 extracted: install
-	$(BIN)/pipeline ingest --db $(DB) --extracted-dir extracted --force $$(cat corpus/archive.txt)
+	rm -f extracted/*.json $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/pipeline ingest --db $(DB) --extracted-dir extracted $$(cat corpus/archive.txt)
 
 # Rebuild the archive from extracted/ alone: no OCR, deterministic.
 build: install

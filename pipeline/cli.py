@@ -108,14 +108,16 @@ def build(db_path, extracted_dir):
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db_path, port, host):
+@click.option("--immutable", is_flag=True,
+              help="Serve a snapshot that will not change (faster counts); stop it before ingesting.")
+def serve(db_path, port, host, immutable):
     """Serve the archive with Datasette (read-only) on http://HOST:PORT/."""
     from .serve.app import serve as run_serve
 
     if not Path(db_path).is_file():
         _error(f"{db_path}: no such archive (run `pipeline ingest FILE...` or `make build` first)")
         sys.exit(1)
-    run_serve(db_path, port=port, host=host)
+    run_serve(db_path, port=port, host=host, immutable=immutable)
 
 
 def main() -> None:

@@ -205,3 +205,42 @@ def test_two_ingests_at_once_both_land(tmp_path):
     assert b.returncode == 0, out_b[1]
     assert len(document_ids(db)) == 2
     assert integrity(db) == "ok"
+
+
+def test_serve_keeps_answering_during_ingest(archive):
+    import socket
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "serve", "--db", str(archive), "--port", str(port)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/archive/documents.json?_shape=array&_search=マイナンバー"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        ingest = _start_ingest(archive, GOOD2)
+        statuses = []
+        while ingest.poll() is None:
+            statuses.append(httpx.get(url, timeout=10).status_code)
+            time.sleep(0.05)
+        assert ingest.returncode == 0, ingest.stderr.read()
+        assert statuses and set(statuses) == {200}
+        # The server reads the archive live (read-only, not immutable): the new document shows.
+        ids = [row["id"] for row in httpx.get(url.replace("&_search=マイナンバー", ""), timeout=10).json()]
+        assert sorted(ids) == document_ids(archive)
+        assert len(ids) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

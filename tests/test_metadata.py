@@ -112,6 +112,7 @@ def test_kinds_are_the_documented_ones():
         ("2017年2月資料1", "2017-02"),
         ("◆令和2年7月10日19時30分時点", "2020-07-10"),
         ("平成31年2月30日", None),  # no such day
+        ("平成88年9月16日", None),  # 平成 ended in its 31st year: an OCR misreading
         ("令和8年度", None),  # a fiscal year is not a date
         ("9月15日", None),  # no year: not a document date
     ],

@@ -26,11 +26,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .entities.date import ERA_LAST_YEAR, ERAS
+
 KINDS = ("通知", "事務連絡", "質問書", "会報", "新聞記事", "資料", "メモ", "行動計画", "予算書", "その他")
 
 HEADER_MAX_LINES = 16  # the header block is never longer than this
 
-ERA_BASE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 _KANJI_NUM = "〇一二三四五六七八九十"
 _N = rf"(?:[0-9]{{1,2}}|[{_KANJI_NUM}]{{1,3}})"
 DATE = re.compile(
@@ -122,7 +123,10 @@ def parse_date(text: str) -> tuple[str, re.Match] | None:
             y, mo, d = int(m.group("dyear")), int(m.group("dmonth")), int(m.group("dday"))
         else:
             if m.group("era"):
-                y = ERA_BASE[m.group("era")] + _number(m.group("era_year"))
+                era_year = _number(m.group("era_year"))
+                if era_year > ERA_LAST_YEAR[m.group("era")]:  # OCR: 平成88年 is 平成28年 misread
+                    continue
+                y = ERAS[m.group("era")] + era_year
             else:
                 y = int(m.group("year"))
             mo = _number(m.group("month"))

@@ -3,10 +3,14 @@
     from pipeline.serve.app import serve
     serve("archive.db", port=8001)        # foreground, until Ctrl-C
 
-The database is opened immutable (`-i`), with the `ja_bigram` tokenizer loaded, the metadata of
-`datasette_metadata.json` (titles, column descriptions, facets, canned queries) and the plugin in
-`pipeline.serve.plugin`. Datasette 0.65 has no write API and runs only SELECT statements, and an
-immutable database cannot be written through SQLite either.
+The database is opened read-only (`mode=ro`; with `immutable=True`, `-i`), with the `ja_bigram`
+tokenizer loaded, the metadata of `datasette_metadata.json` (titles, column descriptions, facets,
+canned queries) and the plugin in `pipeline.serve.plugin`. Datasette 0.65 has no write API and runs
+only SELECT statements; the plugin refuses every method but GET and HEAD.
+
+Read-only rather than immutable by default: an immutable database is assumed never to change, so a
+`pipeline ingest` running beside the server (WAL checkpoints rewrite the file) could make it read
+torn pages. Serve a published snapshot with `--immutable`.
 """
 
 from __future__ import annotations
@@ -63,7 +67,8 @@ def default_source_dirs(db_path: str | os.PathLike[str]) -> list[Path]:
 
 
 def make_datasette(
-    db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None
+    db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    immutable: bool = True,
 ):
     """A configured `datasette.app.Datasette` for the archive (for tests and embedding); call
     `await ds.invoke_startup()` before using it."""
@@ -72,7 +77,8 @@ def make_datasette(
     if source_dirs is None:
         source_dirs = default_source_dirs(db_path)
     return Datasette(
-        immutables=[str(db_path)],
+        [] if immutable else [str(db_path)],
+        immutables=[str(db_path)] if immutable else [],
         metadata=metadata_for(db_path, source_dirs),
         settings=SETTINGS,
         sqlite_extensions=[(str(extension_path()), ENTRYPOINT)],
@@ -81,11 +87,11 @@ def make_datasette(
 
 def datasette_args(
     db_path: str | os.PathLike[str], metadata_file: str | os.PathLike[str], port: int = 8001,
-    host: str = "127.0.0.1",
+    host: str = "127.0.0.1", immutable: bool = False,
 ) -> list[str]:
     """Arguments for `datasette serve` equivalent to `make_datasette`."""
     args = [
-        "serve", "-i", str(db_path),
+        "serve", *(["-i"] if immutable else []), str(db_path),
         "--metadata", str(metadata_file),
         "--load-extension", f"{extension_path()}:{ENTRYPOINT}",
         "--host", host, "--port", str(port),
@@ -97,7 +103,7 @@ def datasette_args(
 
 def serve(
     db_path: str | os.PathLike[str], port: int = 8001, host: str = "127.0.0.1",
-    source_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    source_dirs: Sequence[str | os.PathLike[str]] | None = None, immutable: bool = False,
 ) -> None:
     """Run Datasette on the archive in the foreground (until interrupted)."""
     from datasette.cli import cli
@@ -110,7 +116,7 @@ def serve(
             json.dumps(metadata_for(db_path, source_dirs), ensure_ascii=False, indent=2),
             encoding="utf-8",
         )
-        args = datasette_args(db_path, metadata_file, port=port, host=host)
+        args = datasette_args(db_path, metadata_file, port=port, host=host, immutable=immutable)
         cli.main(args=args, prog_name="datasette", standalone_mode=False)
 
 
