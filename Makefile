@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 
 # The Japanese FTS5 tokenizer, a SQLite loadable extension compiled from pipeline/load/fts_ja.c.
 ext: $(VENV)/.installed
-	$(BIN)/python -m pipeline.load.fts --build
+	$(BIN)/python -c "from pipeline.load.fts import build; print(build())"
 
 # Re-render corpus/ from the seed (deterministic; the rendered files are committed).
 corpus: install

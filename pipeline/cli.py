@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import ArchiveError
 from .ingest import DEFAULT_DB, FileResult
 from .limits import DEFAULT_LIMITS, Limits
 
@@ -74,6 +75,10 @@ def ingest(files, db_path, extracted_dir, force, workers, max_pages, max_pixels,
             files, db_path, extracted_dir=extracted_dir, limits=limits, force=force,
             workers=workers, progress=lambda n: bar.update(n), on_result=on_result,
         )
+    except ArchiveError as exc:
+        bar.close()
+        _error(str(exc))
+        sys.exit(2)
     finally:
         bar.close()
     added, unchanged, failed = report.count("added"), report.count("unchanged"), report.failed
@@ -100,7 +105,11 @@ def build(db_path, extracted_dir):
     if not extracted_dir.is_dir():
         _error(f"{extracted_dir}: no such folder")
         sys.exit(1)
-    n = run_build(db_path, extracted_dir)
+    try:
+        n = run_build(db_path, extracted_dir)
+    except ArchiveError as exc:
+        _error(str(exc))
+        sys.exit(2)
     click.echo(f"built {db_path} from {n} document(s) in {extracted_dir}", err=True)
 
 

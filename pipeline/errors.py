@@ -12,3 +12,7 @@ class InputError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+
+class ArchiveError(Exception):
+    """The archive database itself cannot be opened or written (not a database, read-only...)."""

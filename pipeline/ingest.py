@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ArchiveError, InputError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Document, Page, document_id, join_pages
 
@@ -117,11 +117,12 @@ def extract_documents(
     from .extract import extract_pages
     from .normalize import normalize_page
 
-    pages = [normalize_page(p) for p in extract_pages(path, limits=limits, workers=workers)]
-    if on_page:
-        on_page(len(pages))
-    if not pages:
-        raise InputError(path, "no pages")
+    pages = [
+        normalize_page(p)
+        for p in extract_pages(path, limits=limits, workers=workers, on_page=on_page)
+    ]
+    if not any(p.text.strip() for p in pages):
+        raise InputError(path, "no text found (blank pages, or an image without text)")
     ranges = split_documents([p.text for p in pages]) if len(pages) > 1 else [(1, 1)]
     docs = []
     for start, end in ranges:
@@ -158,12 +159,10 @@ def ingest(
 
     `progress(n)` is called as pages are done; `on_result` once per file.
     """
-    from .load.database import Archive
-
     db_path = Path(db_path)
     out_dir = Path(extracted_dir) if extracted_dir else default_extracted_dir(db_path)
     report = IngestReport()
-    archive = Archive(db_path)
+    archive = open_archive(db_path)
     try:
         for result in _ingest_files(
             [Path(p) for p in paths], archive, out_dir, db_path.resolve().parent,
@@ -222,6 +221,23 @@ def _ingest_files(
             yield FileResult(str(path), "failed", reason=exc.reason)
 
 
+def open_archive(db_path: Path):
+    """The archive at `db_path`, created (with its folder) when missing."""
+    from sqlite_utils.utils import sqlite3
+
+    from .load.database import Archive
+
+    if db_path.is_file() and db_path.stat().st_size:
+        with open(db_path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise ArchiveError(f"{db_path}: not an SQLite database")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        return Archive(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise ArchiveError(f"{db_path}: cannot open the archive ({exc})") from None
+
+
 def analyze_documents(docs: list[Document]) -> list[Document]:
     from .analyze import analyze_many
 
@@ -234,10 +250,8 @@ def build(db_path: str | Path, extracted_dir: str | Path) -> int:
     The same files always give the same rows (ids come from content hashes, rows are written in id
     order); the new database replaces the old one atomically.
     """
-    from .load.database import Archive
-
     docs = read_extracted(Path(extracted_dir))
-    archive = Archive(db_path)
+    archive = open_archive(Path(db_path))
     try:
         archive.rebuild(docs)
     finally:

@@ -89,6 +89,10 @@ def make_bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
     encrypted = folder / "encrypted.pdf"
     subprocess.run(["qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", str(GOOD), str(encrypted)],
                    check=True)
+    blank = folder / "blank.png"
+    from PIL import Image
+
+    Image.new("L", (1240, 1754), 255).save(blank)
     text = folder / "notes.txt"
     text.write_text("これはPDFではありません。\n", encoding="utf-8")
     return {
@@ -97,10 +101,11 @@ def make_bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
         "random": (rand, "not a PDF or image"),
         "encrypted": (encrypted, "PDF is encrypted (password required)"),
         "text": (text, "not a PDF or image"),
+        "blank": (blank, "no text found (blank pages, or an image without text)"),
     }
 
 
-@pytest.mark.parametrize("kind", ["empty", "truncated", "random", "encrypted", "text"])
+@pytest.mark.parametrize("kind", ["empty", "truncated", "random", "encrypted", "text", "blank"])
 def test_bad_file_one_line_nonzero_exit_archive_unchanged(kind, archive, tmp_path):
     path, reason = make_bad_files(tmp_path)[kind]
     before = archive_digest(archive)
@@ -118,6 +123,15 @@ def test_missing_file_is_reported(archive, tmp_path):
     result = run_pipeline("ingest", "-q", "--db", archive, tmp_path / "nope.pdf")
     assert result.returncode == 1
     assert f"pipeline: error: {tmp_path / 'nope.pdf'}: no such file" in result.stderr
+
+
+def test_archive_that_is_not_a_database(tmp_path):
+    not_db = tmp_path / "archive.db"
+    not_db.write_bytes(GOOD.read_bytes())
+    result = run_pipeline("ingest", "-q", "--db", not_db, GOOD2)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == f"pipeline: error: {not_db}: not an SQLite database"
+    assert not_db.read_bytes() == GOOD.read_bytes()
 
 
 def test_batch_keeps_the_good_file_and_lists_the_bad(tmp_path):

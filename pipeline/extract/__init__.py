@@ -9,6 +9,7 @@ The kind of file is told by its first bytes, never by its name. Whatever is wron
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,21 +37,26 @@ def page_count(path: Path) -> int:
     return images.count_frames(path)
 
 
-def extract_pages(path: Path, *, limits: Limits = DEFAULT_LIMITS, workers: int = 2) -> list[Page]:
+def extract_pages(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, workers: int = 2,
+    on_page: Callable[[int], None] | None = None,
+) -> list[Page]:
     """One Page per page of a PDF or image file, with raw (not yet normalized) text.
 
     Pages with a usable text layer are read directly; the others are rasterized at
     `limits.dpi` and OCRed, `workers` pages at a time (Tesseract runs in its own processes, so
-    threads are enough to keep them side by side).
+    threads are enough to keep them side by side). `on_page(1)` is called as each page is done
+    (for progress bars).
     """
     path = Path(path)
+    done = on_page or (lambda n: None)
     kind = sniff.kind(path)
     if kind == sniff.PDF:
-        return _extract_pdf(path, limits, workers)
-    return _extract_images(path, limits, workers)
+        return _extract_pdf(path, limits, workers, done)
+    return _extract_images(path, limits, workers, done)
 
 
-def _extract_pdf(path: Path, limits: Limits, workers: int) -> list[Page]:
+def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int], None]) -> list[Page]:
     doc = pdf.open_pdf(path)
     try:
         with pdf.LOCK:
@@ -63,6 +69,7 @@ def _extract_pdf(path: Path, limits: Limits, workers: int) -> list[Page]:
             chars = pdf.read_chars(page)
             if textlayer.unusable(chars) is None and not _mostly_image(page, chars):
                 pages.append(textlayer.read(page, index + 1, chars))
+                done(1)
             else:
                 pages.append(None)
                 to_ocr.append(index)
@@ -77,7 +84,9 @@ def _extract_pdf(path: Path, limits: Limits, workers: int) -> list[Page]:
             gray = pdf.render(page, limits.dpi)
             with pdf.LOCK:
                 page.close()
-            return _ocr(path, gray, index + 1, limits.dpi, limits)
+            result = _ocr(path, gray, index + 1, limits.dpi, limits)
+            done(1)
+            return result
 
         for index, page in zip(to_ocr, _map(job, to_ocr, workers)):
             pages[index] = page
@@ -93,13 +102,15 @@ def _mostly_image(page, chars) -> bool:
     return visible < 50 and pdf.image_coverage(page) > 0.5
 
 
-def _extract_images(path: Path, limits: Limits, workers: int) -> list[Page]:
+def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[int], None]) -> list[Page]:
     n = images.count_frames(path)
     _check_pages(path, n, limits)
 
     def job(index: int) -> Page:
         gray, dpi = images.load_frame(path, index, limits, _check_pixels)
-        return _ocr(path, gray, index + 1, dpi, limits)
+        result = _ocr(path, gray, index + 1, dpi, limits)
+        done(1)
+        return result
 
     return list(_map(job, list(range(n)), workers))
 
