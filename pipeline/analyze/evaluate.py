@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,12 +33,11 @@ KINDS = ("date", "money", "law_ref", "doc_number", "municipality")  # the micro-
 EXTRA_KINDS = ("prefecture",)  # scored and shown, but not in the micro-average
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 
-_JA_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
-
-
 def normalize(text: str) -> str:
-    """NFKC and no spaces between two non-ASCII characters (the pipeline's text form)."""
-    return _JA_GAP.sub("", unicodedata.normalize("NFKC", text))
+    """The pipeline's own text normalization, so gold texts read as ingested ones do."""
+    from ..normalize import normalize_text
+
+    return normalize_text(text)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from .fts import TOKENIZER
 
 SCHEMA_VERSION = "1"
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # pipeline/data: shared reference tables
 
 DOCUMENTS = {
     "id": str,
