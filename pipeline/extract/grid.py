@@ -17,6 +17,23 @@ from pdfplumber import table as _pt
 Box = tuple[float, float, float, float]
 
 
+_ROW_NUMBER = re.compile(r"^\W*[0-9]{1,3}\W*$")
+_FIGURE = re.compile(r"^[\s0-9,.%()-]*$")
+
+
+def header_columns(rows: list[list[str]]) -> int:
+    """How many leading columns label the rows: 2 when column 0 only numbers them (1, 2, 3 …
+    before the ward each row is about), else 1."""
+    body = [row for row in rows[1:] if len(row) > 1]
+    if len(body) < 3:
+        return 1
+    numbered = sum(1 for row in body if _ROW_NUMBER.match(row[0] or ""))
+    short = sum(1 for row in body if len((row[0] or "").strip()) <= 3)
+    labelled = sum(1 for row in body
+                   if len((row[1] or "").strip()) >= 2 and not _FIGURE.match(row[1] or ""))
+    return 2 if numbered >= 0.6 * len(body) and short == len(body) and labelled >= 0.6 * len(body) else 1
+
+
 class Grid:
     """A table's cells, row by row; None where a cell spanning several slots covers it."""
 

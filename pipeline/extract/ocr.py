@@ -95,7 +95,8 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     page_words = tesseract.words(_without(gray, grids), dpi=dpi, timeout=deadline.left(),
                                  **HORIZONTAL)
     cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
-    tables = [Table(number, rows, bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])
+    tables = [Table(number, rows, header_cols=grid.header_columns(rows),
+                    bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])
               for g, rows in zip(grids, cells)]
     text = _text(page_words, list(zip(grids, cells)), dpi)
     return Page(number, text, OCR, _confidence(page_words + cell_words), tables=tables)

@@ -52,7 +52,8 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char]) -> Page:
         number,
         text,
         TEXT_LAYER,
-        tables=[Table(number, rows, bbox=[round(v, 1) for v in g.bbox]) for g, rows in tables],
+        tables=[Table(number, rows, header_cols=grid.header_columns(rows),
+                      bbox=[round(v, 1) for v in g.bbox]) for g, rows in tables],
     )
 
 

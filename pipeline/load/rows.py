@@ -159,11 +159,12 @@ def _table_rows(document_id, table_id, page, index, table) -> tuple[dict, list[d
     grid = table.rows
     n_cols = max((len(r) for r in grid), default=0)
     header = grid[0] if grid else []
-    row_header_cols = max(table.header_cols, 1)
+    label_col = max(table.header_cols, 1) - 1
     cells = []
     for r, cols in enumerate(grid):
-        # The header column(s) of this row, e.g. the ward a row of answers is about.
-        row_header = " ".join(c.strip() for c in cols[:row_header_cols] if c and c.strip())
+        # The innermost header column labels the row: the ward a row of answers is about,
+        # not the running number before it.
+        row_header = cols[label_col].strip() if label_col < len(cols) and cols[label_col] else ""
         for c, cell in enumerate(cols):
             cells.append({
                 "table_id": table_id,
