@@ -46,34 +46,28 @@ def ingest(files, db_path, extracted_dir, force, workers, max_pages, max_pixels,
     """Add PDFs (born-digital or scanned) and page images (PNG, JPEG, TIFF) to the archive."""
     from tqdm import tqdm
 
-    from .extract import page_count
     from .ingest import ingest as run_ingest
 
     limits = Limits(max_pages=max_pages, max_pixels=max_pixels, page_timeout=page_timeout,
                     dpi=DEFAULT_LIMITS.dpi)
-    total = 0
-    for f in files:
-        try:
-            total += page_count(f)
-        except Exception:  # a bad file is reported properly when its turn comes
-            pass
-    bar = tqdm(total=total, unit="page", desc="ingest", disable=quiet or None, file=sys.stderr,
+    # The total grows as files are opened: unchanged files are never opened, which keeps a
+    # re-ingest of an unchanged corpus well under a second.
+    bar = tqdm(total=0, unit="page", desc="ingest", disable=quiet or None, file=sys.stderr,
                dynamic_ncols=True)
+
+    def on_pages(n: int) -> None:
+        bar.total += n
+        bar.refresh()
 
     def on_result(result: FileResult) -> None:
         if result.status == "failed":
             bar.clear()
             _error(f"{result.path}: {result.reason}")
-        elif result.status == "unchanged":
-            try:
-                bar.update(page_count(result.path))
-            except Exception:
-                pass
 
     try:
         report = run_ingest(
             files, db_path, extracted_dir=extracted_dir, limits=limits, force=force,
-            workers=workers, progress=lambda n: bar.update(n), on_result=on_result,
+            workers=workers, progress=bar.update, on_pages=on_pages, on_result=on_result,
         )
     except ArchiveError as exc:
         bar.close()

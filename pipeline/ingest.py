@@ -152,12 +152,14 @@ def ingest(
     force: bool = False,
     workers: int = 2,
     progress: Callable[[int], None] | None = None,
+    on_pages: Callable[[int], None] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Add files to the archive. Unchanged files (same bytes already in the archive) are skipped
     unless `force`. A bad file is reported in the result and the others still land.
 
-    `progress(n)` is called as pages are done; `on_result` once per file.
+    `on_pages(n)` is called with a file's page count before it is extracted, `progress(n)` as its
+    pages are done, `on_result` once per file.
     """
     db_path = Path(db_path)
     out_dir = Path(extracted_dir) if extracted_dir else default_extracted_dir(db_path)
@@ -166,7 +168,7 @@ def ingest(
     try:
         for result in _ingest_files(
             [Path(p) for p in paths], archive, out_dir, db_path.resolve().parent,
-            limits=limits, force=force, workers=workers, progress=progress,
+            limits=limits, force=force, workers=workers, progress=progress, on_pages=on_pages,
         ):
             report.files.append(result)
             if on_result:
@@ -186,6 +188,7 @@ def _ingest_files(
     force: bool,
     workers: int,
     progress: Callable[[int], None] | None,
+    on_pages: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
     for path in paths:
         try:
@@ -200,6 +203,10 @@ def _ingest_files(
                 continue
             docs = [] if force else read_extracted(out_dir, sha)
             if not docs:
+                if on_pages:
+                    from .extract import page_count
+
+                    on_pages(page_count(path))
                 docs = extract_documents(
                     path, sha, archive_dir=archive_dir, limits=limits, workers=workers,
                     on_page=progress,

@@ -21,6 +21,7 @@ import numpy as np
 from .._exec import tesseract
 from ..model import OCR, Page, Table
 from . import grid, image, layout
+from .vertical import columns_in_order, fix_digits
 
 # Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
 # the corpus scans it beat psm 4 and 6, which read across columns.
@@ -82,6 +83,7 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
         mask = image.ink(gray)
     if vertical:
         words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **VERTICAL)
+        words = fix_digits(gray, mask, words, dpi=dpi, deadline=deadline)
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
@@ -228,14 +230,17 @@ def fix_digit_groups(text: str) -> str:
 
 
 def _vertical_text(words: list[tesseract.Word]) -> str:
-    """Tesseract's paragraphs in its order (it orders the tiers of vertical text right), a
-    column per line."""
-    paragraphs: dict[tuple[int, int], list[tesseract.Word]] = {}
-    for w in words:
-        if not _noise(w):
-            paragraphs.setdefault((w.block, w.par), []).append(w)
-    return fix_digit_groups("\n\n".join(
-        "\n".join(_lines(ws, vertical=True)) for ws in paragraphs.values()))
+    """A column per line, in reading order; a blank line where Tesseract's paragraph
+    changes."""
+    out: list[str] = []
+    previous = None
+    for column in columns_in_order([w for w in words if not _noise(w)]):
+        paragraph = (column[0].block, column[0].par)
+        if out and paragraph != previous:
+            out.append("")
+        out.append(_join(column, vertical=True))
+        previous = paragraph
+    return fix_digit_groups("\n".join(out))
 
 
 def _noise(w: tesseract.Word) -> bool:
