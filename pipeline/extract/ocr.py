@@ -1,6 +1,7 @@
 """OCR of one page image with Tesseract: orientation, deskew, vertical text, ruled tables.
 
-One Tesseract recognition per page in the common case (two on a page with ruled tables).
+One Tesseract recognition per page in the common case (two on a page with ruled tables, up to
+three on a vertical page: see vertical.py for the digits set side by side in its columns).
 Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
 writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
 horizontal reading comes out with a low confidence (a page upside down). Ruled tables are found
@@ -21,7 +22,7 @@ import numpy as np
 from .._exec import tesseract
 from ..model import OCR, Page, Table
 from . import grid, image, layout
-from .vertical import columns_in_order, fix_digits
+from .vertical import columns_in_order, fix_columns, fix_turned
 
 # Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
 # the corpus scans it beat psm 4 and 6, which read across columns.
@@ -83,7 +84,7 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
         mask = image.ink(gray)
     if vertical:
         words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **VERTICAL)
-        words = fix_digits(gray, mask, words, dpi=dpi, deadline=deadline)
+        words = fix_columns(gray, mask, words, dpi=dpi, deadline=deadline)
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
@@ -240,7 +241,7 @@ def _vertical_text(words: list[tesseract.Word]) -> str:
             out.append("")
         out.append(_join(column, vertical=True))
         previous = paragraph
-    return fix_digit_groups("\n".join(out))
+    return fix_digit_groups(fix_turned("\n".join(out)))
 
 
 def _noise(w: tesseract.Word) -> bool:

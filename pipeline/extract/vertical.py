@@ -1,20 +1,25 @@
-"""Digits set side by side in vertical text (縦中横), which `jpn_vert` cannot read.
+"""Vertical text (縦書き) after Tesseract's `jpn_vert`: digits set side by side (縦中横),
+doubtful columns, reading order.
 
 Vertical Japanese sets a two-digit number (and in some papers any short number) across one
 character cell: 「29」 sits in the column like one kanji. `jpn_vert` reads down the column one
 glyph per cell, so such a cell comes out as a kanji or a single digit (「29」 → 包, 「11日」 →
-「1日」, 「2014」 → 「204」), while digits set upright one per cell are read correctly.
+「1日」, 「2014」 → 「204」), while digits set upright one per cell are read correctly. So,
+after the page's `jpn_vert` reading (`fix_columns`):
 
-After the page's normal `jpn_vert` reading:
-
-1. cells of side-by-side digits are found in the ink: two or more narrow components of the
-   same height, tops and bottoms aligned, with nothing else around them;
+1. cells of side-by-side digits are found in the ink: narrow pieces of the same height, tops
+   and bottoms aligned, with nothing else around them (or one piece as wide as two digits,
+   where the first reading is unsure: digits run together in small print or squeezed);
 2. they are confirmed by reading them horizontally (`jpn`, all of them stacked in one image,
-   one Tesseract run): a cell counts only if it reads as digits, one per component (は or 個,
-   which look alike to step 1, read as themselves);
+   one Tesseract run): a cell counts only if it reads as digits, at least one per piece (は
+   or 個, which look alike to step 1, read as themselves);
 3. each column holding such a cell is rebuilt with its digits moved into cells of their own,
-   one below the other, and all those columns are read again with `jpn_vert` (one more run),
-   replacing the first reading of those columns.
+   one below the other, and read again with `jpn_vert`, together with the lines read with
+   little confidence (a column Tesseract cut in pieces, the edge of a clipping read as
+   kanji), all in one image and one more Tesseract run.
+
+`columns_in_order` then orders the columns by geometry rather than by Tesseract's block
+order, and `fix_turned` mends two glyphs `jpn_vert` misreads when set turned (【 and 〜).
 """
 
 from __future__ import annotations
@@ -22,18 +27,25 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from .._exec import tesseract
 
+if TYPE_CHECKING:
+    from .ocr import Deadline
+
 # A digit is about 0.75 em tall: the character pitch down a column, from a digit's height.
 PITCH = 1.3
 _DIGITS = re.compile(r"[0-9]+")
+_LIKE_DIGITS = str.maketrans("]|Il!Oo", "1111100")
 # Least confidence of the horizontal reading of a cell: of separate digits, of digits that
 # touch (one component, which could as well be a kana).
 MIN_CONF, MIN_CONF_MERGED = 30.0, 70.0
+LOW_CONF = 50.0  # a line's mean word confidence below which it is read again
+SURE = 80.0  # a word's confidence above which it is taken as read
 
 
 @dataclass
@@ -103,9 +115,12 @@ class _Ink:
 
 
 def _pieces(stats: np.ndarray, dpi: int) -> list[list[int]]:
-    left, top, width, height, area = (stats[:, k] for k in range(5))
+    order = np.array([i for i in np.argsort(stats[:, 0], kind="stable").tolist()
+                      if i and stats[i, 4] >= 4 and stats[i, 2] < dpi / 3], dtype=int)
+    left, top, width, height = (stats[order, k].astype(int) for k in range(4))
     right, bottom = left + width, top + height
-    parent = list(range(len(stats)))
+    small = np.maximum(width, height) < dpi / 20
+    parent = list(range(len(order)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -113,33 +128,35 @@ def _pieces(stats: np.ndarray, dpi: int) -> list[list[int]]:
             i = parent[i]
         return i
 
-    def gap(i: int, j: int) -> int:
-        return max(top[i], top[j]) - min(bottom[i], bottom[j])
-
-    order = [i for i in np.argsort(left).tolist() if i and area[i] >= 4 and width[i] < dpi / 3]
-    small = {i for i in order if max(width[i], height[i]) < dpi / 20}
-    below: dict[int, tuple[int, int]] = {}  # small piece: (gap, nearest large component)
-    for n, i in enumerate(order):
-        for j in order[n + 1:]:
-            if left[j] >= right[i]:
-                break
-            if min(right[i], right[j]) - left[j] < 0.5 * min(width[i], width[j]):
-                continue
-            # Components one above the other with (almost) no gap: one glyph. A small
-            # piece a little apart goes to the nearest large one only, lest it bridge the
-            # gap between two glyphs of a column.
-            if (i in small) != (j in small):
-                s, big = (i, j) if i in small else (j, i)
-                if gap(i, j) <= max(2, 0.25 * height[big]) and \
-                        gap(i, j) < below.get(s, (1 << 30,))[0]:
-                    below[s] = (gap(i, j), big)
-            elif gap(i, j) <= 2:
-                parent[root(j)] = root(i)
-    for s, (_, big) in below.items():
-        parent[root(s)] = root(big)
+    # A small piece goes to the nearest large one only, lest it bridge the gap between two
+    # glyphs of a column: (gap, large piece) for each.
+    nearest_gap = np.full(len(order), 1 << 30)
+    nearest = np.full(len(order), -1)
+    for i in range(len(order)):
+        js = np.arange(i + 1, np.searchsorted(left, right[i]))  # starting left of its end
+        if not len(js):
+            continue
+        js = js[np.minimum(right[i], right[js]) - left[js] >= 0.5 * np.minimum(width[i], width[js])]
+        gaps = np.maximum(top[i], top[js]) - np.minimum(bottom[i], bottom[js])
+        # One above the other with (almost) no gap: one glyph broken by the scan.
+        for j in js[(small[js] == small[i]) & (gaps <= 2)].tolist():
+            parent[root(j)] = root(i)
+        mixed = small[js] != small[i]
+        big_height = np.where(small[i], height[js], height[i])
+        close = mixed & (gaps <= np.maximum(2, 0.25 * big_height))
+        if small[i] and close.any():
+            k = int(np.argmin(np.where(close, gaps, 1 << 30)))
+            if gaps[k] < nearest_gap[i]:
+                nearest_gap[i], nearest[i] = gaps[k], js[k]
+        elif close.any():
+            for j, g in zip(js[close].tolist(), gaps[close].tolist()):
+                if g < nearest_gap[j]:
+                    nearest_gap[j], nearest[j] = g, i
+    for i in np.nonzero(nearest >= 0)[0].tolist():
+        parent[root(i)] = root(int(nearest[i]))
     groups: dict[int, list[int]] = {}
-    for i in order:
-        groups.setdefault(root(i), []).append(i)
+    for i in range(len(order)):
+        groups.setdefault(root(i), []).append(int(order[i]))
     return list(groups.values())
 
 
@@ -154,20 +171,40 @@ class _Column:
     members: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # component labels
 
 
-def fix_digits(gray: np.ndarray, mask: np.ndarray, words: list[tesseract.Word], *, dpi: int,
-               deadline) -> list[tesseract.Word]:
+def fix_columns(gray: np.ndarray, mask: np.ndarray, words: list[tesseract.Word], *, dpi: int,
+                deadline: Deadline) -> list[tesseract.Word]:
     """`words` of a `jpn_vert` page reading, with the columns that hold side-by-side digits
-    read again (see the module doc). `deadline.left()` gives the seconds left for Tesseract."""
+    and the lines read with little confidence read again (see the module doc); `mask` is the
+    page's ink."""
     ink = _Ink.of(mask, dpi)
-    cells = find_cells(ink, dpi)
-    if not cells:
-        return words
+    # A single piece as wide as two digits is most often a kana (の, つ): worth a second
+    # look only where the first reading is unsure.
+    cells = [c for c in find_cells(ink, dpi) if len(c.digits) > 1 or _doubtful(c, words)]
     gray, paper = _flatten(gray), 255
-    cells = read_cells(gray, ink, cells, dpi, paper, deadline.left())
-    columns = _columns(words, cells, ink)
-    if not columns:
+    if cells:
+        cells = read_cells(gray, ink, cells, dpi, paper, deadline.left())
+    columns, surest = _columns(words, cells, ink)
+    # A doubtful line without a glyph in it is noise: the edge of a clipping, or dust, read
+    # as a column of kanji.
+    noise = {col.key for col in columns if not col.cells and not _glyphs(ink, col)}
+    columns = [col for col in columns if col.key not in noise]
+    reread = {}
+    if columns:
+        # Tesseract sizes the text of a block from its lines: one or two short columns alone
+        # read as nothing at all. The page's surest long column goes along (and is not
+        # replaced).
+        anchor = [surest] if surest is not None and len(columns) < 3 else []
+        reread = _read_columns(gray, ink, columns + anchor, dpi, paper, deadline.left())
+        reread.pop(surest.key if anchor else None, None)
+    for col in columns:
+        # A doubtful line is replaced only by a surer reading.
+        again = reread.get(col.key, [])
+        before = np.mean([w.conf for w in words if (w.block, w.par, w.line) == col.key])
+        if not col.cells and (not again or np.mean([w.conf for w in again]) < before):
+            reread.pop(col.key, None)
+    reread.update({key: [] for key in noise})
+    if not reread:
         return words
-    reread = _read_columns(gray, ink, columns, dpi, paper, deadline.left())
     out: list[tesseract.Word] = []
     done: set[tuple[int, int, int]] = set()
     for w in words:
@@ -180,6 +217,23 @@ def fix_digits(gray: np.ndarray, mask: np.ndarray, words: list[tesseract.Word], 
     return out
 
 
+def _glyphs(ink: _Ink, col: _Column) -> int:
+    """How many of the column's components are the size of a glyph or a good part of one
+    (not a speck, not a piece of a thin rule)."""
+    w, h = ink.stats[col.members, 2], ink.stats[col.members, 3]
+    big, small = np.maximum(w, h), np.minimum(w, h)
+    return int(np.count_nonzero((big >= 0.3 * col.em) & (small >= 0.15 * col.em)))
+
+
+def _doubtful(cell: Cell, words: list[tesseract.Word]) -> bool:
+    """Whether the first reading of the cell's place is unsure, or missing (Tesseract's
+    boxes are only roughly where its characters are, in vertical text)."""
+    near = [w for w in words
+            if w.left < cell.x1 and w.right > cell.x0
+            and w.top < cell.bottom + cell.height / 2 and w.bottom > cell.top - cell.height / 2]
+    return not near or min(w.conf for w in near) < SURE
+
+
 def _flatten(gray: np.ndarray) -> np.ndarray:
     """The page on white paper: divided by its background tone (the page with the text
     taken out by a maximum filter, at a quarter of the resolution), so that pieces cut from
@@ -189,17 +243,17 @@ def _flatten(gray: np.ndarray) -> np.ndarray:
     background = cv2.GaussianBlur(background, (0, 0), 4)
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]),
                             interpolation=cv2.INTER_LINEAR)
-    flat = gray.astype(np.float32) * 255.0 / np.maximum(background, 1)
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)
 
 
 def find_cells(ink: _Ink, dpi: int) -> list[Cell]:
     """Candidate cells of side-by-side digits, by the shape of the ink alone."""
     left, top, right, bottom, area = (ink.boxes[:, k] for k in range(5))
     width, height = right - left, bottom - top
-    # Pieces big enough to be a digit (specks and the dots of 、。 are not).
-    idx = [i for i in np.argsort(left).tolist() if area[i] >= 15 and height[i] >= dpi // 40]
-    parent = {i: i for i in idx}
+    # Pieces big enough to be a digit (specks and the dots of 、。 are not), left to right.
+    idx = np.array([i for i in np.argsort(left, kind="stable").tolist()
+                    if area[i] >= 15 and height[i] >= dpi // 40], dtype=int)
+    parent = {i: i for i in idx.tolist()}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -208,24 +262,24 @@ def find_cells(ink: _Ink, dpi: int) -> list[Cell]:
         return i
 
     # Chain narrow pieces standing side by side with the same top and bottom, as the digits
-    # of one number do (no two strokes of a kana or kanji line up quite like that).
-    # A piece may be two or three digits run together (small print, or digits squeezed to
-    # fit one cell).
-    for n, i in enumerate(idx):
+    # of one number do (no two strokes of a kana or kanji line up quite like that). A piece
+    # may be two or three digits run together (small print, or digits squeezed into one
+    # cell).
+    lefts = left[idx]
+    for n, i in enumerate(idx.tolist()):
         h = height[i]
         if width[i] > 1.5 * h:
             continue
-        for j in idx[n + 1:]:
-            if left[j] - right[i] > 0.4 * h:
-                break
-            hh = max(h, height[j])
-            if (left[j] < right[i] - 0.1 * h or width[j] > 1.5 * height[j]
-                    or not 0.8 <= height[j] / h <= 1.25
-                    or abs(top[i] - top[j]) > 0.12 * hh or abs(bottom[i] - bottom[j]) > 0.12 * hh):
-                continue
+        js = idx[n + 1:np.searchsorted(lefts, right[i] + 0.4 * h, side="right")]
+        hh = np.maximum(h, height[js])
+        js = js[(left[js] >= right[i] - 0.1 * h) & (width[js] <= 1.5 * height[js])
+                & (height[js] >= 0.8 * h) & (height[js] <= 1.25 * h)
+                & (np.abs(top[js] - top[i]) <= 0.12 * hh)
+                & (np.abs(bottom[js] - bottom[i]) <= 0.12 * hh)]
+        for j in js.tolist():
             parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
-    for i in idx:
+    for i in idx.tolist():
         groups.setdefault(root(i), []).append(i)
 
     # Anything else close by (the rest of a kanji) rules a group out; specks do not.
@@ -254,17 +308,23 @@ def find_cells(ink: _Ink, dpi: int) -> list[Cell]:
 
 def read_cells(gray, ink: _Ink, cells: list[Cell], dpi: int, paper: int,
                timeout: float) -> list[Cell]:
-    """The cells that read horizontally as digits, one per piece; their text set."""
+    """The cells that read horizontally as 2 to 4 digits, at least one per piece; their text
+    set, and pieces that hold more than one digit split."""
     target = dpi / 8  # digit height to read at: small print is scaled up
     gap = round(dpi / 10)
-    crops = []
-    for c in cells:
+    crops, owners = [], []
+    for n, c in enumerate(cells):
         crop = _only(gray, ink, c.labels, (c.x0, c.top, c.x1, c.bottom), paper, pad=dpi // 60)
         scale = max(1.0, target / max(1, c.height))
-        widen = scale * c.widen()
-        if widen > 1.05:
-            crop = cv2.resize(crop, None, fx=widen, fy=scale, interpolation=cv2.INTER_CUBIC)
-        crops.append(crop)
+        # One piece may be two digits run together or three or four squeezed into the
+        # cell: it is read both as it is and widened.
+        for widen in (c.widen(),) if len(c.digits) > 1 else (1.0, 1.7):
+            if scale * widen > 1.05:
+                crops.append(cv2.resize(crop, None, fx=scale * widen, fy=scale,
+                                        interpolation=cv2.INTER_CUBIC))
+            else:
+                crops.append(crop)
+            owners.append(n)
     width = max(c.shape[1] for c in crops) + 2 * gap
     starts, y = [], gap
     for crop in crops:
@@ -277,19 +337,26 @@ def read_cells(gray, ink: _Ink, cells: list[Cell], dpi: int, paper: int,
     read: dict[int, list[tesseract.Word]] = {}
     for w in words:
         read.setdefault(bisect_right(starts, w.top + w.height / 2) - 1, []).append(w)
-    out = []
-    for n, c in enumerate(cells):
-        text = "".join(w.text for w in read.get(n, []))
-        if not _DIGITS.fullmatch(text) or len(text) < 2:
+    best: dict[int, tuple[float, str]] = {}  # cell: (confidence, digits)
+    for k, n in enumerate(owners):
+        c, ws = cells[n], read.get(k, [])
+        text = "".join(w.text for w in ws)
+        # The serifed 1 of a Mincho face, read alone, often comes out as ] or |.
+        if not (_DIGITS.search(text) and _DIGITS.fullmatch(text.translate(_LIKE_DIGITS))
+                and len(c.digits) <= len(text) <= 4 and len(text) >= 2):
             continue
+        conf = min(w.conf for w in ws)
         # A shape that fits less well needs a surer reading (暮 has read as 023 at 8 %).
-        if min(w.conf for w in read[n]) < (MIN_CONF if len(c.digits) > 1 else MIN_CONF_MERGED):
-            continue
-        if len(c.digits) < len(text) <= 4:
+        if conf >= (MIN_CONF if len(c.digits) > 1 else MIN_CONF_MERGED) and \
+                conf > best.get(n, (-1.0, ""))[0]:
+            best[n] = conf, text.translate(_LIKE_DIGITS)
+    out = []
+    for n, (_, text) in sorted(best.items()):
+        c = cells[n]
+        if len(c.digits) < len(text):
             c.digits = _share(ink, c.digits, len(text))
-        if len(text) == len(c.digits):
-            c.text = text
-            out.append(c)
+        c.text = text
+        out.append(c)
     return out
 
 
@@ -329,18 +396,25 @@ def _only(gray, ink: _Ink, labels, box, paper: int, pad: int = 0) -> np.ndarray:
 
 
 def _without(gray, ink: _Ink, keep, box, paper: int) -> np.ndarray:
-    """The box of the page with the ink of all components but `keep` painted over."""
+    """The box of the page with the ink of all components but `keep` painted over; padded
+    with paper where it reaches past the page's edge."""
     x0, top, x1, bottom = box
-    x0, top = max(0, x0), max(0, top)
-    x1, bottom = min(gray.shape[1], x1), min(gray.shape[0], bottom)
-    labels = ink.labels[top:bottom, x0:x1]
+    cx0, ctop = max(0, x0), max(0, top)
+    cx1, cbottom = min(gray.shape[1], x1), min(gray.shape[0], bottom)
+    labels = ink.labels[ctop:cbottom, cx0:cx1]
     drop = ((labels > 0) & ~np.isin(labels, keep)).astype(np.uint8)
     drop = cv2.dilate(drop, np.ones((3, 3), np.uint8))
-    return np.where(drop > 0, paper, gray[top:bottom, x0:x1]).astype(np.uint8)
+    out = np.full((bottom - top, x1 - x0), paper, np.uint8)
+    out[ctop - top:cbottom - top, cx0 - x0:cx1 - x0] = np.where(
+        drop > 0, paper, gray[ctop:cbottom, cx0:cx1])
+    return out
 
 
-def _columns(words: list[tesseract.Word], cells: list[Cell], ink: _Ink) -> list[_Column]:
-    """Tesseract's lines (columns) that hold the cells, with their extent on the page."""
+def _columns(words: list[tesseract.Word], cells: list[Cell],
+             ink: _Ink) -> tuple[list[_Column], _Column | None]:
+    """Tesseract's lines (columns) that hold the cells or were read with little confidence,
+    with their extent on the page; and the surest of the other long lines (see
+    `_read_columns`)."""
     lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
     for w in words:
         lines.setdefault((w.block, w.par, w.line), []).append(w)
@@ -357,15 +431,38 @@ def _columns(words: list[tesseract.Word], cells: list[Cell], ink: _Ink) -> list[
                     best, distance = key, d
         if best is not None:
             columns.setdefault(best, _Column(best, [])).cells.append(c)
+    # Lines read with little confidence: a column Tesseract cut into pieces reads better
+    # whole, on clean paper.
+    for key, ws in lines.items():
+        x0, top, x1, bottom = boxes[key]
+        if key not in columns and np.mean([w.conf for w in ws]) < LOW_CONF and \
+                bottom - top > x1 - x0:  # not a row of | (a rule across the columns)
+            columns[key] = _Column(key, [])
+    others = [key for key in lines if key not in columns]
+    length = np.median([bottom - top for _, top, _, bottom in boxes.values()]) if boxes else 0
+    long_ = [key for key in others if boxes[key][3] - boxes[key][1] >= length]
+    anchor = max(long_, key=lambda key: np.mean([w.conf for w in lines[key]]), default=None)
+    if anchor is not None:
+        columns[anchor] = _Column(anchor, [])
 
     stats, centers = ink.stats, ink.centers
+    # Without a cell to measure, a column is as wide as Tesseract's lines mostly are.
+    width = float(np.median([x1 - x0 for x0, _, x1, _ in boxes.values()])) if boxes else 0.0
     for col in columns.values():
-        col.cells.sort(key=lambda c: c.top)
-        col.cx = float(np.mean([c.cx for c in col.cells]))
-        col.em = PITCH * float(np.median([c.height for c in col.cells]))
         x0, top, x1, bottom = boxes[col.key]
-        top = min(top, min(c.top for c in col.cells))
-        bottom = max(bottom, max(c.bottom for c in col.cells))
+        col.cells.sort(key=lambda c: c.top)
+        if col.cells:
+            col.cx = float(np.mean([c.cx for c in col.cells]))
+            col.em = PITCH * float(np.median([c.height for c in col.cells]))
+            top = min(top, min(c.top for c in col.cells))
+            bottom = max(bottom, max(c.bottom for c in col.cells))
+        else:
+            # A poor reading has poor boxes: the middle of the ink in and around its box.
+            col.em = max(width, x1 - x0)
+            near = ((centers[:, 0] >= x0 - col.em / 4) & (centers[:, 0] <= x1 + col.em / 4)
+                    & (centers[:, 1] >= top) & (centers[:, 1] <= bottom) & (stats[:, 4] >= 15))
+            near[0] = False
+            col.cx = float(np.median(centers[near, 0])) if near.any() else (x0 + x1) / 2
         # The column's components: centred on it, no bigger than a few characters (not a
         # frame round the clipping), and not inside another of Tesseract's lines (the next
         # tier down the same column of the page).
@@ -392,7 +489,8 @@ def _columns(words: list[tesseract.Word], cells: list[Cell], ink: _Ink) -> list[
         col.top, col.bottom = top, bottom
         cy = centers[labels, 1]
         col.members = labels[(cy >= top) & (cy <= bottom)]
-    return list(columns.values())
+    surest = columns.pop(anchor) if anchor is not None else None
+    return list(columns.values()), surest
 
 
 def _read_columns(gray, ink: _Ink, columns: list[_Column], dpi: int, paper: int,
@@ -404,7 +502,7 @@ def _read_columns(gray, ink: _Ink, columns: list[_Column], dpi: int, paper: int,
         strip, pieces = _rebuild(gray, ink, col, paper)
         strips.append(strip)
         maps.append(pieces)
-    gap = round(max(col.em for col in columns) / 2)
+    gap = round(max(col.em for col in columns))
     height = max(s.shape[0] for s in strips) + 2 * gap
     # Right to left, in the order the columns were read.
     width = sum(s.shape[1] for s in strips) + gap * (len(strips) + 1)
@@ -419,15 +517,16 @@ def _read_columns(gray, ink: _Ink, columns: list[_Column], dpi: int, paper: int,
     out: dict[tuple[int, int, int], list[tesseract.Word]] = {}
     for w in words:
         center = w.left + w.width / 2
-        for k, (col, strip, x0) in enumerate(zip(columns, strips, slots)):
+        for k, (strip, x0) in enumerate(zip(strips, slots)):
             if x0 - gap / 2 <= center < x0 + strip.shape[1] + gap / 2:
                 break
         else:
             continue
-        dx = round(col.cx - strip.shape[1] / 2) - x0
+        col = columns[k]
+        left = w.left + round(col.cx - strip.shape[1] / 2) - x0
         top, bottom = _to_page(maps[k], w.top - gap), _to_page(maps[k], w.bottom - gap)
         out.setdefault(col.key, []).append(tesseract.Word(
-            w.text, w.conf, w.left + dx, top, w.width, max(1, bottom - top), *col.key))
+            w.text, w.conf, left, top, w.width, max(1, bottom - top), *col.key))
     for ws in out.values():
         ws.sort(key=lambda w: w.top)
     return out
@@ -438,14 +537,10 @@ def _rebuild(gray, ink: _Ink, col: _Column, paper: int):
     pieces (strip top, strip bottom, page top, page bottom) that map its rows to the page."""
     half = round(0.8 * col.em)
     x0 = round(col.cx) - half
-    # The page's grey pixels, not just the ink mask's (which breaks thin strokes), with
-    # what is not the column's painted over: the side-by-side digits, a neighbour's glyphs.
+    # The page's grey, not the ink mask (which breaks thin strokes: 逮, 警), with what is not
+    # the column's painted over: its side-by-side digits, a neighbour's glyphs.
     others = np.setdiff1d(col.members, [label for c in col.cells for label in c.labels])
     page = _without(gray, ink, others, (x0, col.top, x0 + 2 * half, col.bottom), paper)
-    if x0 < 0:  # the column at the page's left edge: pad to the strip width
-        page = np.pad(page, ((0, 0), (-x0, 0)), constant_values=paper)
-    if page.shape[1] < 2 * half:
-        page = np.pad(page, ((0, 0), (0, 2 * half - page.shape[1])), constant_values=paper)
     pitch = round(col.em)
     rows, pieces, y, at = [], [], 0, col.top
     for c in col.cells:
@@ -489,46 +584,62 @@ def _to_page(pieces, y: float) -> int:
 
 @dataclass
 class _Line:
-    words: list[tesseract.Word]
+    """Tesseract's lines that make one column, with the box of their glyphs: punctuation (a
+    hanging 。, a speck read as .) left out, so that it does not bridge the gap between two
+    tiers."""
 
-    @property
-    def key(self) -> tuple[int, int, int]:
-        w = self.words[0]
-        return w.block, w.par, w.line
+    pieces: list[list[tesseract.Word]]
+    x0: int = 0
+    top: int = 0
+    x1: int = 0
+    bottom: int = 0
 
-    @property
-    def x0(self) -> int:
-        return min(w.left for w in self.words)
+    def __post_init__(self) -> None:
+        words = [w for piece in self.pieces for w in piece]
+        glyphs = [w for w in words if not _PUNCTUATION.fullmatch(w.text)] or words
+        self.x0, self.top = min(w.left for w in glyphs), min(w.top for w in glyphs)
+        self.x1, self.bottom = max(w.right for w in glyphs), max(w.bottom for w in glyphs)
 
-    @property
-    def x1(self) -> int:
-        return max(w.right for w in self.words)
+    def overlap(self, other: _Line) -> float:
+        """How much of the narrower one's width the two share."""
+        shared = min(self.x1, other.x1) - max(self.x0, other.x0)
+        return shared / max(1, min(self.x1 - self.x0, other.x1 - other.x0))
 
-    @property
-    def top(self) -> int:
-        return min(w.top for w in self.words)
 
-    @property
-    def bottom(self) -> int:
-        return max(w.bottom for w in self.words)
+_PUNCTUATION = re.compile(r"[、。,.，．・:;'\"`‘’“”]+")
 
 
 def columns_in_order(words: list[tesseract.Word]) -> list[list[tesseract.Word]]:
     """Tesseract's lines of a vertical page (its columns) in reading order, each top down.
 
     Tesseract's own block order puts a block it found late (a column it split in two, a
-    heading) after blocks to its left. The lines are ordered as layout.vertical_text orders
-    a text layer, by recursive XY-cut: tiers (段) top to bottom where a horizontal gap
-    crosses the whole block, otherwise the widest vertical gap splits it, right part first.
+    heading) after blocks to its left. Here the pieces of a column are joined again, and the
+    columns ordered as layout.vertical_text orders a text layer, by recursive XY-cut: tiers
+    (段) top to bottom where a horizontal gap crosses the whole block, otherwise the widest
+    vertical gap splits it, right part first.
     """
     lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
     for w in words:
-        lines.setdefault((w.block, w.par, w.line), []).append(w)
-    found = [_Line(sorted(ws, key=lambda w: w.top)) for ws in lines.values()]
+        # A rule or frame edge across the columns is read as a row of |.
+        if w.text.strip("|"):
+            lines.setdefault((w.block, w.par, w.line), []).append(w)
+    found = [_Line([sorted(ws, key=lambda w: w.top)]) for ws in lines.values()]
     if not found:
         return []
     em = float(np.median([line.x1 - line.x0 for line in found]))
-    return [line.words for line in _xy_cut(found, em)]
+    length = float(np.median([line.bottom - line.top for line in found]))
+    # Pieces one below the other, no longer together than a column of the page usually is
+    # (which keeps the columns of two tiers apart).
+    columns: list[_Line] = []
+    for line in sorted(found, key=lambda line: line.top):
+        for k, column in enumerate(columns):
+            if (column.overlap(line) >= 0.5 and line.top - column.bottom <= 2 * em
+                    and line.bottom - column.top <= 1.15 * length):
+                columns[k] = _Line(column.pieces + line.pieces)
+                break
+        else:
+            columns.append(line)
+    return [piece for column in _xy_cut(columns, em) for piece in column.pieces]
 
 
 def _xy_cut(lines: list[_Line], em: float) -> list[_Line]:
@@ -548,7 +659,15 @@ def _xy_cut(lines: list[_Line], em: float) -> list[_Line]:
         left = [line for strip in strips[: cut + 1] for line in strip]
         right = [line for strip in strips[cut + 1:] for line in strip]
         return _xy_cut(right, em) + _xy_cut(left, em)
-    return sorted(lines, key=lambda s: (-round(s.x1 / em), s.top))
+    # Columns whose boxes overlap a little (OCR boxes overrun): right to left, each top
+    # down (a column Tesseract cut in two is one column here).
+    columns: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda s: -(s.x0 + s.x1)):
+        if columns and max(line.overlap(other) for other in columns[-1]) >= 0.5:
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    return [line for column in columns for line in sorted(column, key=lambda s: s.top)]
 
 
 def _groups(lines: list[_Line], extent, min_gap: float) -> list[list[_Line]]:
@@ -565,3 +684,16 @@ def _groups(lines: list[_Line], extent, min_gap: float) -> list[list[_Line]]:
             groups[-1].append(line)
         reach = max(reach, hi)
     return groups
+
+
+# jpn_vert's misreadings of glyphs set turned in vertical text: the opening lenticular bracket
+# of a byline 「【神保圭作】」 as [ (and at times the closing one twice, 】]); the wave dash of a
+# range 「10月〜15年」 as a bracket that is never closed.
+_LENTICULAR = re.compile(r"\[(?=[^\[\]【】]{0,40}】)")
+_WAVE_DASH = re.compile(r"(?<=[0-9年月日])[({](?=[0-9])(?![^)}]{0,12}[)}])")
+
+
+def fix_turned(text: str) -> str:
+    """Vertical text with the misread turned glyphs mended (see above)."""
+    text = _LENTICULAR.sub("【", text).replace("】]", "】")
+    return _WAVE_DASH.sub("〜", text)
