@@ -109,6 +109,12 @@ def test_latin_words_wrapped_get_a_space():
     assert normalize_text(text) == f"{line} {line} again."
 
 
+def test_a_number_wrapped_mid_digits_stays_one_number():
+    line = "知人女性の住所や生年月日を閲覧した事件で区の情報システムは20"
+    text = "\n".join([line, line, "00回以上使われた。"])
+    assert normalize_text(text) == line + line + "00回以上使われた。"
+
+
 def test_blank_line_runs_collapse_to_one():
     assert normalize_text("第1項\n\n\n\n第2項\n") == "第1項\n\n第2項"
 

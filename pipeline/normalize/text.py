@@ -138,7 +138,10 @@ def _join_wrapped(text: str) -> str:
             and prev[-1] not in _SENTENCE_END
             and not _ITEM.match(line)
         ):
-            sep = " " if prev[-1].isascii() and prev[-1].isalnum() and line[0].isascii() else ""
+            # Latin words wrapped at a line end keep their space; a number wrapped mid-digits
+            # (「20」/「00回」, common in vertical columns) is one number.
+            digits = prev[-1].isdigit() and line[0].isdigit()
+            sep = " " if prev[-1].isascii() and prev[-1].isalnum() and line[0].isascii() and not digits else ""
             out[-1] = prev + sep + line
         else:
             out.append(line)
