@@ -3,6 +3,7 @@ stage that combines them with the rule extractors."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -11,13 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.analyze import analyze, analyze_many, merge
+from pipeline.analyze import nlp as nlp_module
 from pipeline.analyze.nlp import (
+    CHARS_PER_PROCESS,
     MAX_PIECE_BYTES,
     SPANS_KEY,
     SUDACHI_MAX_BYTES,
     could_hold_a_name,
     get_nlp,
+    iter_phrases,
     iter_pieces,
+    name_window,
     nlp_entities,
     worth_analyzing,
 )
@@ -91,6 +96,15 @@ def test_pieces_cover_the_text_in_order(text, max_bytes):
     assert {i for i, ch in enumerate(text) if not ch.isspace()} <= covered
 
 
+def test_phrases_are_pieces_cut_at_figures():
+    cell = "1小学校給食維持運営(教育委員会事務局) 3,163,729特財:都支出金8,726、その他5402中学校・P453"
+    text = f"款\t{cell}\n\n警視庁捜査1課は11日、\n配偶者4,000円子9,500円"
+    assert [text[s:e] for s, e in iter_phrases(text)] == [
+        "款", "小学校給食維持運営(教育委員会事務局)", "特財:都支出金", "その他", "中学校・P",
+        "警視庁捜査1課は11日", "配偶者", "子",  # not 円子, a Person to GiNZA
+    ]  # fmt: skip
+
+
 def test_rows_of_figures_are_not_worth_the_model():
     assert not worth_analyzing("131,380,000 202,120,000")
     assert not worth_analyzing("192 193")
@@ -101,18 +115,53 @@ def test_rows_of_figures_are_not_worth_the_model():
 # -- GiNZA -------------------------------------------------------------------------------------
 
 
-def test_component_is_registered_and_heavy_tail_not_loaded(nlp):
-    assert nlp.pipe_names == ["tok2vec", "parser", "ner", "archive_person_org"]
+def test_component_is_registered_and_parser_and_heavy_tail_not_loaded(nlp):
+    assert nlp.pipe_names == ["tok2vec", "ner", "archive_person_org"]
     labels = set(nlp.get_pipe("ner").labels)
     assert {"Person", "Government", "Company", "Organization_Other"} <= labels
 
 
-def test_only_pieces_that_could_hold_a_kept_name_go_to_the_model(nlp):
+def test_only_phrases_that_could_hold_a_kept_name_go_to_the_model(nlp):
     assert could_hold_a_name(nlp.make_doc("世田谷区長保坂展人様"))  # 保坂: 人名-姓
     assert could_hold_a_name(nlp.make_doc("詳細は総務省へ"))  # …省
     assert could_hold_a_name(nlp.make_doc("負担金(J-LIS)"))
     assert not could_hold_a_name(nlp.make_doc("証明書1枚当たりの単価"))
     assert not could_hold_a_name(nlp.make_doc("マイナンバーカードの交付は全国でたった8%"))
+    assert not could_hold_a_name(nlp.make_doc("社会保障の部分的な見直し"))  # 会, 部 inside words
+
+
+def window(nlp, phrase: str) -> str | None:
+    span = name_window(nlp.make_doc(phrase))
+    return phrase[span[0] : span[1]] if span else None
+
+
+def test_the_model_reads_the_names_and_two_words_around_them(nlp):
+    # The nouns before the last word of a name, and two words on either side.
+    assert window(nlp, "高齢者おむつ支給(高齢福祉部) 68充当事業") == "支給(高齢福祉部)"
+    assert window(nlp, "負担金(J-LIS)") == "負担金(J-LIS)"  # the - of J-LIS belongs to the name
+    sentence = "太田大臣補佐官統括のもと、内閣官房・内閣府・総務省などの関係府省における関係課室長"
+    assert window(nlp, sentence) == sentence  # from 太田 to 課室長 (課室 ends like 室)
+    assert window(nlp, "この点について地方公共団体情報システム機構に確認したところ、") == (
+        "ついて地方公共団体情報システム機構に確認"  # に|つい|て|地方公共団体|…
+    )
+    assert window(nlp, "証明書1枚当たりの単価") is None
+
+
+def test_budget_lines_of_one_department_are_read_once():
+    """The items of a budget book differ, the department after them repeats: the model reads
+    「事業(保健福祉政策部)」 once and its organization is found on every line."""
+    texts = [
+        "1口腔保健推進事業(保健福祉政策部) 2,002充当事業:歯科保健サービスの充実・P397",
+        "2母子保健推進事業(保健福祉政策部) 3,491\n3地域保健推進事業(保健福祉政策部) 17",
+    ]
+    assert list(nlp_module._texts_for_the_model(texts)) == ["事業(保健福祉政策部)"]
+    found = nlp_entities(texts)
+    assert [[(e.kind, e.value, e.start) for e in f] for f in found] == [
+        [("organization", "保健福祉政策部", 10)],
+        [("organization", "保健福祉政策部", 10), ("organization", "保健福祉政策部", 35)],
+    ]
+    for text, entities in zip(texts, found):
+        assert_offsets(text, entities)
 
 
 def test_junk_person_spans_are_dropped(nlp):
@@ -175,9 +224,22 @@ def test_a_200000_character_text_goes_through_the_model():
     assert names(found, "organization").count("警視庁捜査1課") == text.count("警視庁捜査1課")
 
 
-def test_two_processes_give_the_same_entities(seed):
+def test_processes_follow_the_amount_to_read():
+    choose = nlp_module._choose_processes
+    assert choose(2, 0) == choose(2, CHARS_PER_PROCESS) == 1  # a second would not pay
+    assert choose(2, 100 * CHARS_PER_PROCESS) == 2
+    assert choose(1, 100 * CHARS_PER_PROCESS) == 1
+    assert choose(None, 100 * CHARS_PER_PROCESS) == (os.cpu_count() or 1)
+
+
+def test_two_processes_give_the_same_entities(seed, monkeypatch):
     texts = [seed["10-newspaper"], seed["04-letter"][:400]]
-    assert nlp_entities(texts, n_process=2) == nlp_entities(texts, n_process=1)
+    alone = nlp_entities(texts, n_process=1)
+    monkeypatch.setattr(nlp_module, "CHARS_PER_PROCESS", 1)  # share even this little
+    monkeypatch.setattr(nlp_module, "CHUNK_CHARS", 100)
+    before = os.times().children_user
+    assert nlp_entities(texts, n_process=2) == alone
+    assert os.times().children_user > before  # a worker did part of the work
 
 
 def test_empty_inputs():

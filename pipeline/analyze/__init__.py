@@ -5,7 +5,7 @@
 Entities come from two sources: the rule extractors of `entities/` (dates, money, laws, document
 numbers, municipalities), which are told the document's date so that 「同年4月」 and fiscal years
 resolve, and GiNZA (`nlp`) for people and organizations. GiNZA is the slow part, so the texts
-of all documents go through it in one batch, on two processes when there is enough text.
+of all documents go through it in one batch, on two processes when there is enough to read.
 Splitting a file into documents (`segment.split_documents`) happens before, on page texts.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pipeline.model import Document, Entity
 
 from .metadata import describe
-from .nlp import PARALLEL_MIN_CHARS, nlp_entities
+from .nlp import nlp_entities
 from .segment import split_documents
 
 try:
@@ -32,15 +32,13 @@ def analyze(doc: Document) -> Document:
 
 def analyze_many(docs: list[Document], n_process: int = 2) -> list[Document]:
     """Fill the metadata and entities of several documents, running GiNZA over all of them at
-    once on up to `n_process` processes (one when there is too little text to repay a second)."""
+    once on up to `n_process` processes (fewer when there is too little to read to repay them)."""
     for doc in docs:
         first_page = doc.pages[0].text if doc.pages else None
         meta = describe(doc.text, first_page)
         doc.title, doc.kind = meta["title"], meta["kind"]
         doc.issuer, doc.issued_on = meta["issuer"], meta["issued_on"]
-    texts = [doc.text for doc in docs]
-    processes = n_process if sum(map(len, texts)) >= PARALLEL_MIN_CHARS else 1
-    names_per_doc = nlp_entities(texts, n_process=processes)
+    names_per_doc = nlp_entities([doc.text for doc in docs], n_process=n_process)
     for doc, names in zip(docs, names_per_doc):
         doc.entities = merge(rule_entities(doc), names)
     return docs

@@ -4,16 +4,20 @@ GiNZA (`ja_ginza`, its model inside the wheel, so it works offline) tags spans w
 ~200 labels of Sekine's extended named-entity hierarchy. Rules elsewhere handle dates, money,
 laws and document numbers; here we keep only what rules cannot do: people and organizations.
 
-Speed is the constraint (the full pipeline runs at ~2,000-3,000 characters/s per core, its
-tokenizer alone ~50 times faster), so the model only sees text where it can find something:
+Speed is the constraint (the recognizer reads ~2,000-3,000 characters/s per core, the tokenizer
+~50 times more), so the model only reads the parts of a text where it can find something:
 
-- texts are cut into pieces at line breaks and table-cell gaps, and long pieces at sentence
-  ends, each well under SudachiPy's 49,149-byte input limit;
-- pieces with (almost) no Japanese letters, such as rows of figures, are skipped;
-- identical pieces (running headers, repeated table cells) go through the model once;
-- pieces are tokenized first, and only those that could yield a kept name (a token SudachiPy
-  knows as a personal name, or an organization-like ending) go through the model;
-- the morphology components GiNZA runs after the recognizer are not loaded.
+- texts are cut into phrases: lines and table cells (long lines at sentence ends, well under
+  SudachiPy's 49,149-byte input limit), and those at figures (amounts, page numbers), so that a
+  budget book's cell 「1小学校給食維持運営(教育委員会事務局) 3,163,729特財:…」 gives its items;
+- phrases with (almost) no Japanese letters, such as rows of figures, are skipped;
+- phrases are tokenized, and of those that could yield a kept name (a token SudachiPy knows as a
+  personal name, a word ending like an organization, a Latin name) the model reads the words
+  from just before the first such name to just after the last: the recognizer decides from a
+  few words around each (on the seed documents it finds the same names);
+- identical texts (running headers, 「…事業(高齢福祉部)」 on every budget line) are read once;
+- the parser and the morphology components GiNZA runs after the recognizer are not loaded;
+- with enough text, this process and forked workers share the work.
 
 The filtering and repair of GiNZA's spans is a registered pipeline component
 (`archive_person_org`) that writes `doc.spans["person_org"]`, labels "person"/"organization".
@@ -22,9 +26,13 @@ The filtering and repair of GiNZA's spans is a registered pipeline component
 from __future__ import annotations
 
 import bisect
+import ctypes
 import functools
+import gc
+import multiprocessing
 import os
 import re
+import signal
 import unicodedata
 from collections.abc import Iterator
 
@@ -33,16 +41,23 @@ from pipeline.model import Entity
 MODEL = "ja_ginza"
 SPANS_KEY = "person_org"
 
-# Components that only add morphology / bunsetsu information after `ner`: the recognizer's
-# output is identical without them. The parser stays: it sets the sentence boundaries the
-# recognizer respects (without it, spans change), and costs ~6% of the time.
-EXCLUDE = ["morphologizer", "compound_splitter", "bunsetu_recognizer"]
+# The components after `ner` only add morphology / bunsetsu information. The parser sets the
+# sentence boundaries the recognizer respects; on the short texts it is given here that changes
+# almost nothing (the seed documents: the same names; a 408-page budget book: 5 of ~1,300
+# fewer), and the parser costs ~6% of the time.
+EXCLUDE = ["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer"]
 
 SUDACHI_MAX_BYTES = 49_149  # SudachiPy: "Input is too long" above this
 MAX_PIECE_BYTES = 12_000  # longer lines are cut into pieces of at most this (~4,000 characters)
 
-# Below this many characters of text worth analyzing, a second process costs more than it saves.
-PARALLEL_MIN_CHARS = 30_000
+# Words of context the model reads on either side of the names it may find: with one, it
+# reads 「(高齢福祉部)」 as a Position_Vocation; with two, 「支給(高齢福祉部)」, an Organization.
+CONTEXT_TOKENS = 2
+# Characters the model must read per process (~1.5 s of work): forking a worker takes ~0.1 s,
+# and its share of memory.
+CHARS_PER_PROCESS = 4_000
+CHUNK_CHARS = 2_000  # the work is shared out between processes in chunks of about this size
+BATCH_SIZE = 32  # texts per nlp.pipe batch
 
 # Sekine's extended NE hierarchy: the Person class, and the Organization subtree.
 PERSON_LABELS = ["Person"]
@@ -100,10 +115,13 @@ _LATIN_OR_KATAKANA = re.compile(r"[A-Za-z0-9\u30a0-\u30ff\-・&.]+")
 # Words that end GiNZA's false organizations in headlines and prose (職員再逮捕住居侵入容疑,
 # 従前通り庁内番号); no organization's name contains them.
 _NOT_IN_ORGANIZATION = re.compile(r"容疑|逮捕|番号|違反|事件")
-_NAME_ENDING = re.compile(
-    "|".join(sorted({*ORGANIZATION_HEADS, *ORGANIZATION_ENDINGS}, key=len, reverse=True))
-    + "|[A-Za-z]{2}"
-)
+_NAME_ENDINGS = tuple(sorted({*ORGANIZATION_HEADS, *ORGANIZATION_ENDINGS}))
+_TWO_LATIN = re.compile(r"[A-Za-z]{2}")
+# Figures: 3+ digits, maybe grouped, with their unit (3,163,729; P405; 4,000円). A phrase ends
+# at one (「配偶者4,000円子9,500円」: 配偶者, 子).
+_FIGURE = re.compile(r"[0-9][0-9,.]*[0-9]{2}(?:[千万億]?円|%)?")
+# A phrase without the digits, spaces and separators around it.
+_PHRASE_CORE = re.compile(r"[^\s0-9・、,.:;](?:.*[^\s0-9・、,.:;])?")
 _NUMBERED = re.compile(r"第\s*[0-9一二三四五六七八九十百千]+\s*[号条項]|[0-9]{3,}")
 
 
@@ -238,7 +256,7 @@ def get_nlp():
     return nlp
 
 
-# -- cutting texts into pieces -----------------------------------------------------------------
+# -- cutting texts into pieces and phrases ------------------------------------------------------
 
 
 def _utf8_len(s: str) -> int:
@@ -291,72 +309,200 @@ def iter_pieces(text: str, max_bytes: int = MAX_PIECE_BYTES) -> Iterator[tuple[i
         line_start += len(line) + 1
 
 
+def iter_phrases(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of the phrases of text: its pieces, cut at figures (amounts, page
+    numbers: 3 or more digits), without the digits, spaces and separators around them."""
+    for start, end in iter_pieces(text):
+        a = start
+        for figure in [*_FIGURE.finditer(text, start, end), None]:
+            b, next_a = figure.span() if figure else (end, end)
+            core = _PHRASE_CORE.search(text, a, b)
+            if core:
+                yield core.span()
+            a = next_a
+
+
 def worth_analyzing(piece: str) -> bool:
     """Could the recognizer find a name here? Not in rows of figures or stray symbols."""
     letters = len(_JAPANESE_LETTER.findall(piece))
     return letters >= 2 and letters >= 0.3 * len(re.sub(r"\s", "", piece))
 
 
+def _marks_a_name(token) -> bool:
+    """A token a kept name holds: a personal name, or the last word of an organization."""
+    text = token.text
+    return _is_name_token(token) or text.endswith(_NAME_ENDINGS) or bool(_TWO_LATIN.search(text))
+
+
+def _in_name(token) -> bool:
+    """Nouns and affixes, and the ・ of 内閣官房・内閣府 or the - of J-LIS."""
+    return token.tag_.startswith(("名詞", "接頭辞", "接尾辞", "補助記号-一般"))
+
+
+def name_window(doc) -> tuple[int, int] | None:
+    """(start, end) character offsets of the part of a tokenized phrase the model must read to
+    find its names, None if it has none to find.
+
+    A kept person has a token SudachiPy knows as a personal name; a kept organization ends with
+    a token ending like one (省, 委員会, センター, …) or is Latin (J-LIS). The model reads from
+    CONTEXT_TOKENS words before the nouns leading up to the first such token to CONTEXT_TOKENS
+    words after the last. (Katakana-only brand names, such as GiNZA's Company マイキー, are lost.)
+    """
+    hits = [i for i, token in enumerate(doc) if _marks_a_name(token)]
+    if not hits:
+        return None
+    first = hits[0]
+    while first > 0 and _in_name(doc[first - 1]):
+        first -= 1
+    start = doc[max(0, first - CONTEXT_TOKENS)].idx
+    last = doc[min(len(doc), hits[-1] + 1 + CONTEXT_TOKENS) - 1]
+    core = _PHRASE_CORE.search(doc.text, start, last.idx + len(last.text))
+    return core.span() if core else None
+
+
 def could_hold_a_name(doc) -> bool:
-    """Could PersonOrgFilter keep anything from this tokenized piece? Its people contain a token
-    SudachiPy knows as a personal name; its organizations end like one (or are Latin: J-LIS).
-    (Katakana-only brand names without either, such as GiNZA's Company マイキー, are lost.)"""
-    return bool(_NAME_ENDING.search(doc.text)) or any(map(_is_name_token, doc))
+    """Could PersonOrgFilter keep anything from this tokenized phrase? (See name_window.)"""
+    return name_window(doc) is not None
 
 
-# -- public API --------------------------------------------------------------------------------
+def _texts_for_the_model(texts: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """Each distinct text the model must read → where it occurs: (text index, offset)."""
+    phrases: dict[str, list[tuple[int, int]]] = {}
+    for i, text in enumerate(texts):
+        for s, e in iter_phrases(text):
+            if worth_analyzing(text[s:e]):
+                phrases.setdefault(text[s:e], []).append((i, s))
+    make_doc = get_nlp().make_doc
+    where: dict[str, list[tuple[int, int]]] = {}
+    for phrase, places in phrases.items():
+        window = name_window(make_doc(phrase))
+        if window:
+            a, b = window
+            where.setdefault(phrase[a:b], []).extend((i, offset + a) for i, offset in places)
+    return where
+
+
+# -- running the model ---------------------------------------------------------------------------
+
+
+Found = list[tuple[int, int, str]]  # (start_char, end_char, label) of a text's kept spans
+
+
+def _find(texts: list[str]) -> list[Found]:
+    """Run the pipeline over texts: the kept spans of each, as plain tuples (what a worker sends
+    back is small, unlike a Doc)."""
+    return [
+        [(span.start_char, span.end_char, span.label_) for span in doc.spans[SPANS_KEY]]
+        for doc in get_nlp().pipe(texts, batch_size=BATCH_SIZE)
+    ]
 
 
 def _choose_processes(n_process: int | None, chars: int) -> int:
-    if n_process is not None:
-        return max(1, n_process)
-    # Small batches run here: starting a second process would cost more than it saves.
-    return 1 if chars < PARALLEL_MIN_CHARS else min(2, os.cpu_count() or 1)
+    """At most n_process (None: one per CPU); one per CHARS_PER_PROCESS characters to read."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # the workers share the loaded model by forking
+    limit = (os.cpu_count() or 1) if n_process is None else max(1, n_process)
+    return max(1, min(limit, chars // CHARS_PER_PROCESS))
 
 
-def _pieces_by_text(texts: list[str]) -> dict[str, list[tuple[int, int]]]:
-    """Each distinct piece worth analyzing → where it occurs: (text index, offset)."""
-    where: dict[str, list[tuple[int, int]]] = {}
-    for i, text in enumerate(texts):
-        for s, e in iter_pieces(text):
-            piece = text[s:e]
-            if worth_analyzing(piece):
-                where.setdefault(piece, []).append((i, s))
-    return where
+def _chunks(texts: list[str], processes: int) -> list[list[str]]:
+    """Consecutive runs of texts of about CHUNK_CHARS characters, at least 4 per process."""
+    size = min(CHUNK_CHARS, sum(map(len, texts)) // (4 * processes) + 1)
+    chunks, current, filled = [], [], 0
+    for text in texts:
+        current.append(text)
+        filled += len(text)
+        if filled >= size:
+            chunks.append(current)
+            current, filled = [], 0
+    return chunks + [current] if current else chunks
+
+
+def _release_free_heap() -> None:
+    """Hand the C heap's free pages back to the system. Reading a PDF leaves hundreds of MB
+    freed but resident (glibc keeps them); a forked worker would map them too, and count them
+    in its RSS."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _init_worker(parent: int) -> None:
+    """A worker ends with its parent: at once on Ctrl-C (the parent handles the interrupt), and
+    when the parent is killed (Linux: PR_SET_PDEATHSIG), instead of waiting for work forever."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # killed before prctl
+        os._exit(1)
+
+
+def _find_in_processes(texts: list[str], processes: int) -> list[Found]:
+    """_find on `processes` processes: this one and processes - 1 forked workers.
+
+    Forked workers share the loaded model with this process (copy-on-write) and start in
+    milliseconds; spaCy's `n_process` starts as many workers as asked for, while this process
+    only passes Docs to them and back. The work is cut into chunks that the workers take from
+    the front and this process from the back (a chunk no worker has started can be cancelled),
+    so it is shared out even when another program holds one of the CPUs.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    get_nlp()  # loaded before forking, so that no worker loads it again
+    chunks = _chunks(texts, processes)
+    _release_free_heap()
+    gc.collect()
+    gc.freeze()  # the workers' collector leaves the objects inherited from here alone
+    try:
+        fork = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(
+            processes - 1, fork, initializer=_init_worker, initargs=(os.getpid(),)
+        )
+        futures = [pool.submit(_find, chunk) for chunk in chunks]  # forks the workers
+    finally:
+        gc.unfreeze()
+    found: list[list[Found] | None] = [None] * len(chunks)
+    try:
+        for k in reversed(range(len(chunks))):
+            if futures[k].cancel():
+                found[k] = _find(chunks[k])
+        for k, future in enumerate(futures):
+            if found[k] is None:
+                found[k] = future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, the workers stop after their chunk
+    return [spans for chunk in found for spans in chunk]
+
+
+# -- public API --------------------------------------------------------------------------------
 
 
 def nlp_entities(texts: list[str], n_process: int | None = None) -> list[list[Entity]]:
     """Person and organization entities for each text, with offsets into that text, sorted.
 
     All texts go through the model together, so a batch of documents keeps both processes busy.
-    n_process: processes to run GiNZA on; None: 2 when there are enough characters worth
-    analyzing to repay a second process's start-up (PARALLEL_MIN_CHARS), else 1.
+    n_process: at most this many processes run GiNZA (None: one per CPU), one per
+    CHARS_PER_PROCESS characters the model must read.
     """
-    where = _pieces_by_text(texts)
     results: list[list[Entity]] = [[] for _ in texts]
-    nlp = get_nlp()
-    # Tokenizing is ~50 times faster than the rest of the pipeline: tokenize everything, and run
-    # the model on the pieces where a kept name could come out.
-    docs = [doc for doc in map(nlp.make_doc, where) if could_hold_a_name(doc)]
-    if not docs:
-        return results
-    processes = _choose_processes(n_process, sum(len(doc.text) for doc in docs))
-    # Enough batches for every process to get several (spaCy deals batches round-robin).
-    batch_size = max(4, min(128, len(docs) // (processes * 4) or 1))
-    for doc in nlp.pipe(docs, batch_size=batch_size, n_process=processes):
-        for span in doc.spans[SPANS_KEY]:
-            for i, offset in where[doc.text]:
-                start, end = offset + span.start_char, offset + span.end_char
+    where = _texts_for_the_model(texts)
+    todo = list(where)
+    processes = _choose_processes(n_process, sum(map(len, todo)))
+    found = _find(todo) if processes == 1 else _find_in_processes(todo, processes)
+    for text, spans in zip(todo, found):
+        for span_start, span_end, label in spans:
+            for i, offset in where[text]:
+                start, end = offset + span_start, offset + span_end
+                surface = texts[i][start:end]
                 results[i].append(
                     Entity(
-                        kind=span.label_,
-                        text=texts[i][start:end],
-                        value=normalize_value(span.text),
-                        start=start,
-                        end=end,
-                    )
+                        kind=label, text=surface, value=normalize_value(surface),
+                        start=start, end=end,
+                    )  # fmt: skip
                 )
-    for found in results:
-        found.sort(key=lambda e: (e.start, e.end))
+    for found_in_text in results:
+        found_in_text.sort(key=lambda e: (e.start, e.end))
     return results
-
