@@ -198,8 +198,8 @@ def synthetic_documents(n_docs: int) -> Iterator[Document]:
 
 def generate_archive(db: Path, n_docs: int) -> None:
     """Build an archive of `n_docs` synthetic documents at `db` (replacing it) with
-    `Archive.rebuild`: one transaction and one content hash, where `add` in batches would hash the
-    whole archive again after every batch."""
+    `Archive.rebuild`, which reads the generator a chunk at a time (memory stays flat) and writes
+    the archive as `pipeline build` does."""
     archive = Archive(db)
     try:
         archive.rebuild(synthetic_documents(n_docs))

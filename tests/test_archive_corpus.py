@@ -106,3 +106,11 @@ def test_document_page_highlights_entities(get, db):
     assert 'data-value="2016-11-25"' in html
     version = json.loads(get("/-/archive-version").text)["version"]
     assert f"_version={version}" in html
+
+
+def test_documents_are_listed_by_date_of_issue(get):
+    """`pipeline build` archives documents by issued_on; Datasette lists them in that order."""
+    rows = get("/archive/documents.json", _shape="array", _col="issued_on").json()
+    dates = [r["issued_on"] for r in rows]
+    assert len(dates) == 10 and dates == sorted(dates, key=lambda d: (d is not None, d or ""))
+    assert dates[-1] > dates[-2] > dates[-3]  # not all undated

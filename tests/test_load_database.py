@@ -70,7 +70,11 @@ def test_schema(tmp_path):
     assert a.db.execute("pragma journal_mode").fetchone() == ("wal",)
     assert a.db.execute("pragma busy_timeout").fetchone() == (30000,)
     info = dict(rows(a, "select key, value from archive_info"))
-    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "1"
+    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "2"
+    # Large pages keep a document's row on one page; the facet columns are indexed.
+    assert a.db.execute("pragma page_size").fetchone() == (16384,)
+    assert {tuple(i.columns) for i in a.db["documents"].indexes} >= {
+        ("sha256",), ("issued_on",), ("kind",), ("issuer",), ("issued_year",)}
     a.close()
 
 
@@ -190,7 +194,7 @@ def test_add_is_atomic_when_a_row_cannot_be_written(archive):
 def test_add_is_atomic_when_it_fails_at_the_last_step(archive, monkeypatch):
     before_counts, before_version = counts(archive), archive.version()
 
-    def fail(db):
+    def fail(db, *args):
         raise RuntimeError("disk full, say")
 
     monkeypatch.setattr(database, "_write_info", fail)
@@ -299,3 +303,93 @@ def test_search_ranks_title_matches_first(archive):
     assert [h["id"] for h in hits] == [ids()["cost_sheet"], ids()["notice"]]
     assert "\ue000コンビニ交付\ue001" in hits[0]["snippet"]
     json.dumps(hits)  # plain values
+
+
+def test_writes_update_the_version_without_rereading_the_archive(archive, monkeypatch):
+    """add and remove adjust the stored sum of document digests; they never hash the archive
+    again (which took 15 s at 100,000 documents)."""
+    def reread(db):
+        raise AssertionError("the whole archive was hashed again")
+
+    monkeypatch.setattr(database, "content_sum", reread)
+    v = archive.version()
+    extra = make_document("extra.pdf", [Page(1, "追加の文書")])
+    archive.add([extra])
+    with_extra = archive.version()
+    changed = letter()
+    changed.entities = changed.entities[1:]
+    archive.add([changed])
+    archive.remove([extra.id])
+    archive.add([letter()])
+    assert archive.version() == v
+    monkeypatch.undo()
+    assert archive.version() == content_version(archive.db)
+    archive.add([extra])
+    assert archive.version() == with_extra == content_version(archive.db)
+
+
+def test_the_same_documents_give_the_same_version_however_they_arrived(tmp_path, archive):
+    with Archive(tmp_path / "rebuilt.db") as rebuilt:
+        empty = rebuilt.version()
+        rebuilt.rebuild(iter(sample_documents()))
+        assert rebuilt.version() == archive.version() == content_version(rebuilt.db)
+        rebuilt.remove([d.id for d in sample_documents()])
+        assert rebuilt.version() == empty == content_version(rebuilt.db)
+    assert len({empty, archive.version()}) == 2
+
+
+def test_rebuild_streams_chunks_and_gives_the_same_bytes(tmp_path, monkeypatch):
+    whole, chunked = tmp_path / "whole.db", tmp_path / "chunked.db"
+    with Archive(whole) as a:
+        a.rebuild(sample_documents())
+    monkeypatch.setattr(database, "REBUILD_CHUNK", 2)
+    with Archive(chunked) as a:
+        a.rebuild(doc for doc in reversed(sample_documents()))  # a generator, read once
+        assert a.db["entities"].count == sum(len(d.entities) for d in sample_documents())
+        # A document given again in a later chunk: refused, the archive left as it was.
+        with pytest.raises(ValueError, match=f"document {ids()['letter']} given twice"):
+            a.rebuild([letter(), notice(), cost_sheet(), letter()])
+        assert a.db["documents"].count == 5
+    assert not list(tmp_path.glob("*.staging*")) and not list(tmp_path.glob("*.build*"))
+    assert whole.read_bytes() == chunked.read_bytes()
+
+
+def test_an_archive_of_schema_version_1_is_upgraded_when_opened(tmp_path):
+    path = tmp_path / "old.db"
+    with Archive(path) as a:
+        a.add(sample_documents())
+        v = a.version()
+        for column in ("kind", "issuer", "issued_year"):
+            a.db.execute(f"drop index idx_documents_{column}")
+        a.db.execute("drop index idx_entities_kind_date_start")
+        a.db.execute("create index idx_entities_date_start on entities (date_start)")
+        a.db.execute("delete from archive_info where key = 'content_sum'")
+        a.db.execute("update archive_info set value = '1' where key = 'schema_version'")
+        a.db.execute("update archive_info set value = 'old' where key = 'version'")
+        a.db.conn.commit()
+    with Archive(path) as a:
+        info = dict(rows(a, "select key, value from archive_info"))
+        assert info["schema_version"] == "2" and a.version() == v
+        assert {("kind",), ("issuer",), ("issued_year",)} <= {
+            tuple(i.columns) for i in a.db["documents"].indexes}
+        assert ("kind", "date_start") in {tuple(i.columns) for i in a.db["entities"].indexes}
+
+
+def test_a_rebuild_archives_documents_by_date_of_issue(tmp_path):
+    """Rowid order, which Datasette lists documents and pages in: undated documents first, then by
+    issued_on (a month before a day in it), each document's pages after it."""
+    undated = make_document("undated.pdf", [Page(1, "日付のない文書")])
+    with Archive(tmp_path / "a.db") as a:
+        a.rebuild([*sample_documents(), undated])
+        order = [r[0] for r in a.db.execute("select id from documents order by rowid")]
+        pages = [r[0] for r in a.db.execute("select id from pages order by rowid")]
+        entities = rows(a, "select document_id, start from entities order by rowid")
+    expected = [undated.id, *(ids()[k] for k in ("wards_table", "notice", "newsletter", "cost_sheet", "letter"))]
+    assert order == expected
+    assert pages == [undated.id + "/1", ids()["wards_table"] + "/1", ids()["notice"] + "/1",
+                     ids()["notice"] + "/2", ids()["newsletter"] + "/1", ids()["cost_sheet"] + "/1",
+                     ids()["letter"] + "/1", ids()["letter"] + "/2"]
+    # Entities in the same order of documents, in text order within one.
+    assert [d for d, _ in entities] == sorted((d for d, _ in entities), key=expected.index)
+    starts = [start for d, start in entities if d == ids()["notice"]]
+    assert starts == sorted(starts) and len(starts) == 3

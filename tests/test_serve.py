@@ -21,7 +21,8 @@ from PIL import Image
 
 from pipeline.load.database import Archive
 from pipeline.model import Page
-from pipeline.serve import app
+from pipeline.load import schema
+from pipeline.serve import app, facets
 from pipeline.serve.render import mark_entities
 from test_load_samples import ids, make_document, notice, sample_documents
 
@@ -113,6 +114,40 @@ def test_documents_table_has_facets_and_links_to_document_pages(get):
     assert f'<a class="document-link" href="/-/document/{ID["letter"]}">' in html
     row = get(f"/archive/documents/{ID['letter']}").text
     assert f'href="/-/document/{ID["letter"]}"' in row
+
+
+def test_default_facets_only_when_few_enough_rows_match(get, monkeypatch):
+    """At most facet_max_rows matching rows: the table's facets; more: none, unless asked for with
+    ?_facet= (at 100,000 documents four facets over a broad search cost ~200 ms)."""
+    monkeypatch.setattr(facets, "FACET_MAX_ROWS", 2)
+    narrow = get("/archive/documents.json?" + q({"_search": "変更申請"})).json()
+    assert narrow["filtered_table_rows_count"] == 1
+    assert list(narrow["facet_results"]) == ["kind", "issuer", "issued_year", "issued_on"]
+    assert narrow["facet_results"]["kind"]["results"][0]["value"] == "質問書"
+    broad = get("/archive/documents.json?" + q({"_search": "区"})).json()
+    assert broad["filtered_table_rows_count"] == 4
+    assert broad["facet_results"] == {} and broad["suggested_facets"] == []
+    asked = get("/archive/documents.json?" + q({"_search": "区", "_facet": "kind"})).json()
+    assert list(asked["facet_results"]) == ["kind"]
+    assert sum(f["count"] for f in asked["facet_results"]["kind"]["results"]) == 4
+    html = get("/archive/documents").text
+    assert "Facets (kind, issuer, issued_year, issued_on) are shown when at most 5,000 rows match" in html
+
+
+def test_documents_are_listed_in_archive_order(get):
+    data = get("/archive/documents.json?_col=id&_size=2&" + q({"_search": "区"})).json()
+    assert data["human_description_en"] == 'where search matches "区" sorted by rowid'
+    assert [r[0] for r in data["rows"]] == sorted(r[0] for r in data["rows"])  # added in id order
+    following = get(data["next_url"].replace("http://localhost", "")).json()
+    assert len(following["rows"]) == 2 and following["rows"][0][0] > data["rows"][-1][0]
+
+
+def test_tables_sorted_by_rowid_may_be_sorted_by_any_column():
+    metadata = json.loads((ROOT / "datasette_metadata.json").read_text(encoding="utf-8"))
+    tables = metadata["databases"]["archive"]["tables"]
+    for name in ("documents", "pages", "entities"):
+        assert tables[name]["sort"] == "rowid"
+        assert tables[name]["sortable_columns"] == [*schema.COLUMNS[name][0], "rowid"]
 
 
 def test_entities_facets(get):

@@ -19,10 +19,11 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
+from sqlite_utils.db import jsonify_if_needed
 
 from .. import __version__
 from ..model import Document
@@ -32,12 +33,23 @@ from .rows import Rows, rows_for
 from .search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
 
 BUSY_TIMEOUT_MS = 30_000
+# 64 MiB of page cache (SQLite's default: 2 MiB), for a rebuild's inserts into the entities'
+# indexes, which arrive in no order.
+CACHE_KIB = 65_536
+# Read pages straight from the OS's file cache instead of copying each into SQLite's. SQLite maps
+# at most the file's size and caps this at its own limit.
+MMAP_SIZE = 1 << 40
+REBUILD_CHUNK = 500  # documents turned into rows at a time by `rebuild`
 
 
 def open_database(path: str | os.PathLike[str], wal: bool = True) -> Database:
     """A sqlite-utils Database on `path` with `ja_bigram` loaded and the archive's pragmas."""
     db = Database(path)
     load_extension(db)
+    # Takes effect only on a new, empty file, so it comes before WAL mode writes the header.
+    db.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    db.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if wal:
@@ -60,18 +72,68 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
-def content_version(db: Database) -> str:
-    """A hash of the archive's content: documents (id, sha256, text) and every entity row, in id
-    order. It changes exactly when what a citation could point at changes."""
+# --- the content version -----------------------------------------------------------------------
+#
+# Each document has a digest: SHA-256 over its (id, sha256, text) and its entity rows in id order.
+# The archive's content hash combines the digests by addition modulo 2**256 (an incremental
+# multiset hash): the same documents give the same sum whatever order they were added in, and
+# adding or removing a document adds or subtracts its digest, so a write costs the same in an
+# archive of ten documents or of 100,000. `archive_info` keeps the sum (`content_sum`) beside the
+# version derived from it.
+
+_MODULUS = 1 << 256
+
+
+def document_digest(document: Sequence, entities: Iterable[Sequence]) -> int:
+    """The digest of one document: its `(id, sha256, text)` and its `entities` rows (every column,
+    in id order)."""
     digest = hashlib.sha256()
-    for row in db.execute("select id, sha256, text from documents order by id"):
-        digest.update(json.dumps(row, ensure_ascii=False).encode())
+    for row in (document, *entities):
+        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
         digest.update(b"\n")
-    digest.update(b"entities\n")
-    for row in db.execute("select * from entities order by id"):
-        digest.update(json.dumps(row, ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()[:16]
+    return int.from_bytes(digest.digest(), "big")
+
+
+def version_of(content_sum: int) -> str:
+    """The version (16 hex digits) for a sum of document digests."""
+    return hashlib.sha256(f"{content_sum % _MODULUS:064x}".encode()).hexdigest()[:16]
+
+
+def content_sum(db: Database) -> int:
+    """The sum of every document's digest, computed from the rows (one pass, in id order)."""
+    docs = db.execute("select id, sha256, text from documents order by id")
+    entities = db.execute("select document_id, * from entities order by document_id, id")
+    pending = next(entities, None)
+    total = 0
+    for doc in docs:
+        rows = []
+        while pending is not None and pending[0] <= doc[0]:
+            if pending[0] == doc[0]:
+                rows.append(pending[1:])
+            pending = next(entities, None)
+        total += document_digest(doc, rows)
+    return total % _MODULUS
+
+
+def content_version(db: Database) -> str:
+    """The archive's content hash computed from scratch: what `archive_info.version` holds after
+    every write. It changes exactly when what a citation could point at (a document's text, its
+    entities) changes."""
+    return version_of(content_sum(db))
+
+
+def _digests(db: Database, ids: list[str]) -> int:
+    """The sum of the digests of those of `ids` that are in the archive."""
+    total = 0
+    for chunk in _chunks(sorted(ids), 500):
+        marks = ", ".join("?" * len(chunk))
+        entities: dict[str, list] = {}
+        for row in db.execute(f"select document_id, * from entities where document_id in ({marks})"
+                              " order by document_id, id", chunk):
+            entities.setdefault(row[0], []).append(row[1:])
+        for doc in db.execute(f"select id, sha256, text from documents where id in ({marks})", chunk):
+            total += document_digest(doc, entities.get(doc[0], []))
+    return total
 
 
 class Archive:
@@ -109,37 +171,69 @@ class Archive:
         """Add documents, replacing any rows with the same ids (pages, entities, tables, the
         full-text index), all in one transaction: either every document lands or none."""
         rows = rows_for(docs)  # built before taking the lock; bad input fails here
+        ids = [d["id"] for d in rows.documents]
         with write_transaction(self.db):
-            self._delete([d["id"] for d in rows.documents])
-            self._insert(rows)
-            self._set_info()
+            total = self._stored_sum() - _digests(self.db, ids)  # those being replaced
+            self._delete(ids)
+            _insert_rows(self.db, rows)
+            _write_info(self.db, total + _digests(self.db, ids))
 
     def remove(self, ids: Iterable[str]) -> int:
         """Remove documents and everything derived from them; returns how many existed."""
         ids = sorted(set(ids))
         with write_transaction(self.db):
+            total = self._stored_sum() - _digests(self.db, ids)
             n = self._delete(ids)
-            self._set_info()
+            _write_info(self.db, total)
         return n
 
     def rebuild(self, docs: Iterable[Document]) -> None:
-        """Replace the whole archive with `docs`, deterministically: the database is built beside
-        the old one (`<path>.tmp`) and renamed over it, so readers see the old archive or the new
-        one, never a mix. Not to be run while other processes write to the archive."""
-        rows = rows_for(list(docs))
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        _unlink_database(tmp)
+        """Replace the whole archive with `docs`, deterministically: the same documents, in any
+        order, give the same bytes. `docs` is read once, `REBUILD_CHUNK` documents at a time, so
+        it may be a generator over more documents than fit in memory.
+
+        The rows go first to a scratch database (`<path>.staging`) in the order they come, then
+        into a new database (`<path>.build`) in archive order (`schema.ARCHIVE_ORDER`), which is
+        compacted into `<path>.tmp` and renamed over the archive: readers see the old archive or
+        the new one, never a mix.
+        Not to be run while other processes write to the archive."""
+        build, staging, tmp = (self.path.with_name(f"{self.path.name}.{suffix}")
+                               for suffix in ("build", "staging", "tmp"))
+        for path in (build, staging, tmp):
+            _unlink_database(path)
         try:
-            new = open_database(tmp, wal=False)
+            new = open_database(build, wal=False)
             try:
+                # A scratch file: written once, thrown away if anything fails. Read through the
+                # page cache: the whole file is read, and mapped pages would count as the
+                # process's memory.
+                new.execute("PRAGMA journal_mode = MEMORY")
+                new.execute("PRAGMA synchronous = OFF")
+                new.execute("PRAGMA mmap_size = 0")
+                new.execute("ATTACH DATABASE ? AS staging", [str(staging)])
+                new.execute("PRAGMA staging.journal_mode = OFF")
+                new.execute("PRAGMA staging.synchronous = OFF")
                 with write_transaction(new):
-                    schema.create(new)
-                    _insert_rows(new, rows)
-                    _write_info(new)
-                # Rewrite the file compactly, without the freed pages left by the randomly named
-                # tables sqlite-utils creates and drops to probe SQLite's features (upsert):
-                # equal content then gives equal bytes.
-                new.vacuum()
+                    schema.create_staging(new, "staging")
+                    _stage(new, docs)
+                with write_transaction(new):
+                    schema.create(new, full_text=False)
+                    _copy_staged(new)
+                    schema.create_full_text(new)
+                    # One segment per full-text index: a bulk load leaves many, and merging them
+                    # would fall on the next writes (an add dirtying 135 pages instead of 50).
+                    for fts in ("documents_fts", "pages_fts"):
+                        new.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")
+                    _write_info(new, content_sum(new))
+                new.execute("DETACH DATABASE staging")
+                _unlink_database(staging)  # before the copy below: less disk at the peak
+                # A compact copy, without the freed pages left by the randomly named tables
+                # sqlite-utils creates and drops to probe SQLite's features: equal content then
+                # gives equal bytes. VACUUM INTO writes the file directly (a plain VACUUM would
+                # build the copy in memory: this SQLite keeps temporary databases there). With
+                # a large page cache it holds the copy's pages there instead: use the default.
+                new.execute("PRAGMA cache_size = -2000")
+                new.execute("VACUUM INTO ?", [str(tmp)])
             finally:
                 new.close()
             # Fold the old database's WAL into it and close it, so that no stale -wal file can
@@ -151,7 +245,8 @@ class Archive:
             finally:
                 self.db = open_database(self.path)
         finally:
-            _unlink_database(tmp)
+            for path in (build, staging, tmp):
+                _unlink_database(path)
 
     def close(self) -> None:
         self.db.close()
@@ -166,12 +261,31 @@ class Archive:
 
     def _ensure_schema(self) -> None:
         if "archive_info" in self.db.table_names():
+            if self._info("schema_version") != schema.SCHEMA_VERSION:
+                self._upgrade()
             return
         with write_transaction(self.db):
             # Checked again under the lock: another process may have just created it.
             if "archive_info" not in self.db.table_names():
                 schema.create(self.db)
-                _write_info(self.db)
+                _write_info(self.db, 0)
+
+    def _upgrade(self) -> None:
+        """Bring an archive written by an earlier schema version up to this one: the new indexes
+        and the stored content sum (the page size stays; `pipeline build` renews it)."""
+        with write_transaction(self.db):
+            if self._info("schema_version") == schema.SCHEMA_VERSION:
+                return  # another process just did
+            schema.create_indexes(self.db, if_not_exists=True)
+            _write_info(self.db, content_sum(self.db))
+
+    def _info(self, key: str) -> str | None:
+        row = self.db.execute("select value from archive_info where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _stored_sum(self) -> int:
+        stored = self._info("content_sum")
+        return int(stored, 16) if stored else content_sum(self.db)
 
     def _delete(self, ids: list[str]) -> int:
         if not ids:
@@ -185,23 +299,45 @@ class Archive:
             n += cursor.rowcount  # the last table deleted from is documents
         return n
 
-    def _insert(self, rows: Rows) -> None:
-        _insert_rows(self.db, rows)
 
-    def _set_info(self) -> None:
-        _write_info(self.db)
-
-
-def _insert_rows(db: Database, rows: Rows) -> None:
-    for table in reversed(schema.DOCUMENT_TABLES):  # parents first
+def _insert_rows(db: Database, rows: Rows, into: str = "main") -> None:
+    """Insert `rows` into the document tables of the database `into` (main, or an attached
+    one), parents first. Values are bound as sqlite-utils binds them."""
+    for table in reversed(schema.DOCUMENT_TABLES):
         records = getattr(rows, table)
-        if records:
-            db[table].insert_all(records, batch_size=200)
+        if not records:
+            continue
+        columns = list(schema.COLUMNS[table][0])
+        sql = (f"insert into [{into}].[{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+               f"values ({', '.join('?' * len(columns))})")
+        db.conn.executemany(sql, ([jsonify_if_needed(r.get(c)) for c in columns] for r in records))
 
 
-def _write_info(db: Database) -> None:
+def _stage(db: Database, docs: Iterable[Document]) -> None:
+    """Rows of `docs`, a chunk at a time, into the staging tables."""
+    seen: set[str] = set()
+    for chunk in _batched(docs, REBUILD_CHUNK):
+        rows = rows_for(chunk)
+        for doc in rows.documents:
+            if doc["id"] in seen:
+                raise ValueError(f"document {doc['id']} given twice")
+            seen.add(doc["id"])
+        _insert_rows(db, rows, into="staging")
+
+
+def _copy_staged(db: Database) -> None:
+    """The staged rows into the archive's tables (parents first) in `schema.ARCHIVE_ORDER`."""
+    for table in reversed(schema.DOCUMENT_TABLES):
+        names = ", ".join(f"[{c}]" for c in schema.COLUMNS[table][0])
+        db.execute(f"insert into main.[{table}] ({names}) "
+                   + schema.select_in_archive_order(table, "staging"))
+
+
+def _write_info(db: Database, total: int) -> None:
+    total %= _MODULUS
     info = {
-        "version": content_version(db),
+        "version": version_of(total),
+        "content_sum": f"{total:064x}",
         "schema_version": schema.SCHEMA_VERSION,
         "tokenizer": TOKENIZER,
         "built_with": f"pipeline {__version__}",
@@ -209,6 +345,17 @@ def _write_info(db: Database) -> None:
     db["archive_info"].upsert_all(
         [{"key": k, "value": v} for k, v in sorted(info.items())], pk="key"
     )
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -26,31 +26,49 @@ def fts_query(q: str) -> str:
     return " ".join(t if t.startswith('"') else f'"{t}"' for t in terms)
 
 
-# Title matches weigh more than body matches.
+# Title matches weigh more than body matches. The best `:limit` hits are chosen first and only
+# they get a snippet: SQLite computes every result column of every row it sorts, and a snippet for
+# each of 80,000 hits took longer than ranking them (161 -> 129 ms at 100,000 documents).
 SEARCH_DOCUMENTS_SQL = f"""
+with ranked as (
+  select documents_fts.rowid, bm25(documents_fts, 5.0, 1.0) as rank, documents.id
+  from documents_fts
+  join documents on documents.rowid = documents_fts.rowid
+  where documents_fts match :query
+  order by rank, documents.id
+  limit :limit
+)
 select
   documents.id, documents.title, documents.kind, documents.issuer, documents.issued_on,
   documents.page_count,
   snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', :tokens) as snippet,
-  bm25(documents_fts, 5.0, 1.0) as rank
-from documents_fts
-join documents on documents.rowid = documents_fts.rowid
+  ranked.rank
+from ranked
+join documents_fts on documents_fts.rowid = ranked.rowid
+join documents on documents.rowid = ranked.rowid
 where documents_fts match :query
-order by rank, documents.id
-limit :limit
+order by ranked.rank, ranked.id
 """
 
 SEARCH_PAGES_SQL = f"""
+with ranked as (
+  select pages_fts.rowid, bm25(pages_fts) as rank, pages.id
+  from pages_fts
+  join pages on pages.rowid = pages_fts.rowid
+  where pages_fts match :query
+  order by rank, pages.id
+  limit :limit
+)
 select
   pages.id, pages.document_id, pages.page, pages.source_page, documents.title,
   snippet(pages_fts, 0, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', :tokens) as snippet,
-  bm25(pages_fts) as rank
-from pages_fts
-join pages on pages.rowid = pages_fts.rowid
+  ranked.rank
+from ranked
+join pages_fts on pages_fts.rowid = ranked.rowid
+join pages on pages.rowid = ranked.rowid
 join documents on documents.id = pages.document_id
 where pages_fts match :query
-order by rank, pages.id
-limit :limit
+order by ranked.rank, ranked.id
 """
 
 

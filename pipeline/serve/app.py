@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..load.fts import ENTRYPOINT, extension_path
+from . import facets
+from .facets import PLUGIN
 
 METADATA_NAME = "datasette_metadata.json"
 METADATA_DATABASE = "archive"  # the database name datasette_metadata.json is written for
@@ -34,6 +36,9 @@ SETTINGS = {
     "allow_download": True,  # the immutable file itself, so a citation can be checked offline
     "truncate_cells_html": 300,  # documents.text is long; the document page shows it whole
     "default_page_size": 50,
+    # Suggested facets try every column over every matching row: seconds per page at 100,000
+    # documents. The tables' own facets stay (see facets.py).
+    "suggest_facets": False,
 }
 
 
@@ -47,15 +52,27 @@ def metadata_path() -> Path:
 
 def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, Any]:
     """The metadata for serving `db_path`: `datasette_metadata.json` with its database entry
-    renamed to the database's name (the file stem) and the plugin told where source files are."""
+    renamed to the database's name (the file stem), the plugin told where source files are, and
+    each table's facets handed to the plugin (`facets.DefaultFacets`), which computes them only
+    when few enough rows match."""
     metadata = json.loads(metadata_path().read_text(encoding="utf-8"))
     name = Path(db_path).stem
     databases = metadata.setdefault("databases", {})
     if METADATA_DATABASE in databases and name != METADATA_DATABASE:
         databases[name] = databases.pop(METADATA_DATABASE)
+    limit = facets.max_rows_in(metadata)
+    for database in databases.values():
+        for table in (database.get("tables") or {}).values():
+            if table.get("facets"):
+                defaults = table.pop("facets")
+                table.setdefault("plugins", {}).setdefault(PLUGIN, {})["facets"] = defaults
+                columns = ", ".join(column for _, column in facets.parse(defaults))
+                table["description"] = (
+                    f"{table.get('description', '')} Facets ({columns}) are shown when at most "
+                    f"{limit:,} rows match; for more, add ?_facet=COLUMN to the URL.").strip()
     dirs = [str(Path(d).resolve()) for d in source_dirs]
     if dirs:
-        metadata.setdefault("plugins", {}).setdefault("pipeline", {})["source_dirs"] = dirs
+        metadata.setdefault("plugins", {}).setdefault(PLUGIN, {})["source_dirs"] = dirs
     return metadata
 
 

@@ -15,7 +15,8 @@ from datasette import hookimpl
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
-from . import views
+from ..load.database import MMAP_SIZE
+from . import facets, views
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -49,6 +50,19 @@ def asgi_wrapper():
 @hookimpl
 def register_routes():
     return views.ROUTES
+
+
+@hookimpl
+def register_facet_classes():
+    return [facets.DefaultFacets]
+
+
+@hookimpl
+def prepare_connection(conn):
+    # Read pages straight from the OS's file cache instead of copying each into SQLite's: a search
+    # matching most of 100,000 documents looks up every one of them (counting 80,000 hits took
+    # 93 ms without, 39 ms with it).
+    conn.execute(f"PRAGMA mmap_size = {MMAP_SIZE}")
 
 
 @hookimpl
