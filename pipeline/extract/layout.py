@@ -180,26 +180,35 @@ def _runs(chars: list[Char]) -> list[_Segment]:
     return segments
 
 
-def _xy_cut(segments: list[_Segment], em: float) -> list[_Segment]:
-    if len(segments) <= 1:
-        return segments
-    tiers = _split(segments, lambda s: (s.top, s.bottom), 0.5 * em)
+def xy_cut(items: list, em: float, tier_gap: float, leaf) -> list:
+    """Vertical (縦書き) reading order by recursive XY-cut: tiers (段) top to bottom, then within
+    a tier strips right to left; `leaf(items)` orders what no gap divides any more.
+
+    Items have x0, top, x1, bottom; shared by text layers (layout) and OCR (vertical.py)."""
+    if len(items) <= 1:
+        return items
+    tiers = split_by_gaps(items, lambda s: (s.top, s.bottom), tier_gap)
     if len(tiers) > 1:
-        return [seg for tier in tiers for seg in _xy_cut(tier, em)]
-    strips = _split(segments, lambda s: (s.x0, s.x1), 0.0)
+        return [item for tier in tiers for item in xy_cut(tier, em, tier_gap, leaf)]
+    strips = split_by_gaps(items, lambda s: (s.x0, s.x1), 0.0)
     if len(strips) > 1:
         # Cut at the widest gap only: narrower ones may be column gaps that run through
         # several tiers, which must be read tier by tier.
         gaps = [min(s.x0 for s in strips[k + 1]) - max(s.x1 for s in strips[k])
                 for k in range(len(strips) - 1)]
         cut = max(range(len(gaps)), key=lambda k: (gaps[k], k))
-        left = [seg for strip in strips[: cut + 1] for seg in strip]
-        right = [seg for strip in strips[cut + 1:] for seg in strip]
-        return _xy_cut(right, em) + _xy_cut(left, em)
-    return sorted(segments, key=lambda s: (-round(s.x1 / em), s.top))
+        left = [item for strip in strips[: cut + 1] for item in strip]
+        right = [item for strip in strips[cut + 1:] for item in strip]
+        return xy_cut(right, em, tier_gap, leaf) + xy_cut(left, em, tier_gap, leaf)
+    return leaf(items)
 
 
-def _split(segments: list[_Segment], extent, min_gap: float) -> list[list[_Segment]]:
+def _xy_cut(segments: list[_Segment], em: float) -> list[_Segment]:
+    return xy_cut(segments, em, 0.5 * em,
+                  lambda segs: sorted(segs, key=lambda s: (-round(s.x1 / em), s.top)))
+
+
+def split_by_gaps(segments: list, extent, min_gap: float) -> list[list]:
     """Groups of segments separated by gaps wider than min_gap along one axis, in ascending
     order of that axis."""
     ordered = sorted(segments, key=lambda s: extent(s)[0])
@@ -226,10 +235,10 @@ def blocks_in_order(blocks: list, em: float) -> list:
     """
     if len(blocks) <= 1:
         return blocks
-    rows = _split(blocks, lambda b: (b.top, b.bottom), 2 * em)
+    rows = split_by_gaps(blocks, lambda b: (b.top, b.bottom), 2 * em)
     if len(rows) > 1:
         return [b for row in rows for b in blocks_in_order(row, em)]
-    strips = _split(blocks, lambda b: (b.x0, b.x1), 0.0)
+    strips = split_by_gaps(blocks, lambda b: (b.x0, b.x1), 0.0)
     columns = []
     for k in range(len(strips) - 1):
         left = [b for g in strips[: k + 1] for b in g]
@@ -242,7 +251,7 @@ def blocks_in_order(blocks: list, em: float) -> list:
     if columns:
         _, left, right = max(columns, key=lambda c: c[0])
         return blocks_in_order(left, em) + blocks_in_order(right, em)
-    rows = _split(blocks, lambda b: (b.top, b.bottom), 0.0)
+    rows = split_by_gaps(blocks, lambda b: (b.top, b.bottom), 0.0)
     if len(rows) > 1:
         return [b for row in rows for b in blocks_in_order(row, em)]
     if len(strips) > 1:

@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 
 from .._exec import tesseract
+from . import layout
 
 if TYPE_CHECKING:
     from .ocr import Deadline
@@ -643,24 +644,13 @@ def columns_in_order(words: list[tesseract.Word]) -> list[list[tesseract.Word]]:
 
 
 def _xy_cut(lines: list[_Line], em: float) -> list[_Line]:
-    if len(lines) <= 1:
-        return lines
     # OCR boxes overrun the glyphs a little: a quarter em between tiers is a gap.
-    tiers = _groups(lines, lambda s: (s.top, s.bottom), 0.25 * em)
-    if len(tiers) > 1:
-        return [line for tier in tiers for line in _xy_cut(tier, em)]
-    strips = _groups(lines, lambda s: (s.x0, s.x1), 0.0)
-    if len(strips) > 1:
-        # Cut at the widest gap only: narrower ones may be column gaps that run through
-        # several tiers, which must be read tier by tier.
-        gaps = [min(s.x0 for s in strips[k + 1]) - max(s.x1 for s in strips[k])
-                for k in range(len(strips) - 1)]
-        cut = max(range(len(gaps)), key=lambda k: (gaps[k], k))
-        left = [line for strip in strips[: cut + 1] for line in strip]
-        right = [line for strip in strips[cut + 1:] for line in strip]
-        return _xy_cut(right, em) + _xy_cut(left, em)
-    # Columns whose boxes overlap a little (OCR boxes overrun): right to left, each top
-    # down (a column Tesseract cut in two is one column here).
+    return layout.xy_cut(lines, em, 0.25 * em, _columns_right_to_left)
+
+
+def _columns_right_to_left(lines: list[_Line]) -> list[_Line]:
+    """Columns whose boxes overlap a little (OCR boxes overrun): right to left, each top down
+    (a column Tesseract cut in two is one column here)."""
     columns: list[list[_Line]] = []
     for line in sorted(lines, key=lambda s: -(s.x0 + s.x1)):
         if columns and max(line.overlap(other) for other in columns[-1]) >= 0.5:
@@ -668,22 +658,6 @@ def _xy_cut(lines: list[_Line], em: float) -> list[_Line]:
         else:
             columns.append([line])
     return [line for column in columns for line in sorted(column, key=lambda s: s.top)]
-
-
-def _groups(lines: list[_Line], extent, min_gap: float) -> list[list[_Line]]:
-    """Groups of lines separated by gaps wider than min_gap along one axis, in ascending
-    order of that axis."""
-    ordered = sorted(lines, key=lambda s: extent(s)[0])
-    groups = [[ordered[0]]]
-    reach = extent(ordered[0])[1]
-    for line in ordered[1:]:
-        lo, hi = extent(line)
-        if lo - reach > min_gap:
-            groups.append([line])
-        else:
-            groups[-1].append(line)
-        reach = max(reach, hi)
-    return groups
 
 
 # jpn_vert's misreadings of glyphs set turned in vertical text: the opening lenticular bracket
