@@ -19,11 +19,13 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.db import jsonify_if_needed
+from sqlite_utils.utils import sqlite3
 
 from .. import __version__
 from ..model import Document
@@ -53,8 +55,23 @@ def open_database(path: str | os.PathLike[str], wal: bool = True) -> Database:
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if wal:
-        db.enable_wal()
+        _retry_while_locked(db.enable_wal)
     return db
+
+
+def _retry_while_locked(operation) -> None:
+    """Switching to WAL needs an exclusive lock and SQLite does not call the busy handler for it:
+    when two processes open a new archive at the same moment, one gets "database is locked" at
+    once. Wait for the other as busy_timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            operation()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextlib.contextmanager
