@@ -114,3 +114,12 @@ def test_documents_are_listed_by_date_of_issue(get):
     dates = [r["issued_on"] for r in rows]
     assert len(dates) == 10 and dates == sorted(dates, key=lambda d: (d is not None, d or ""))
     assert dates[-1] > dates[-2] > dates[-3]  # not all undated
+
+
+def test_documents_faceted_by_municipality_and_law(get):
+    data = get("/archive/documents.json", _facet_array="municipalities").json()
+    wards = {r["value"]: r["count"] for r in data["facet_results"]["municipalities"]["results"]}
+    assert wards["世田谷区"] == 2  # the letter and the wards' table
+    data = get("/archive/documents.json", _facet_array="laws").json()
+    laws = {r["value"]: r["count"] for r in data["facet_results"]["laws"]["results"]}
+    assert laws["番号法"] >= 2

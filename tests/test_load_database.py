@@ -43,7 +43,7 @@ def test_schema(tmp_path):
     assert a.db["documents"].columns_dict == {
         "id": str, "title": str, "kind": str, "issuer": str, "issued_on": str, "issued_year": int,
         "source": str, "source_path": str, "sha256": str, "page_start": int, "page_end": int,
-        "page_count": int, "text": str, "entity_count": int,
+        "page_count": int, "text": str, "entity_count": int, "municipalities": str, "laws": str,
     }
     assert [c.name for c in a.db["pages"].columns] == [
         "id", "document_id", "page", "source_page", "method", "confidence", "rotation",
@@ -85,7 +85,7 @@ def test_document_and_page_rows(archive):
         "id": doc.id, "title": doc.title, "kind": "質問書", "issuer": "市民団体",
         "issued_on": "2017-02-01", "issued_year": 2017, "source": "letter.pdf", "source_path": None,
         "sha256": doc.sha256, "page_start": 1, "page_end": 2, "page_count": 2, "text": doc.text,
-        "entity_count": 3,
+        "entity_count": 3, "municipalities": '["世田谷区"]', "laws": "[]",
     }
     pages = list(archive.db.query(
         'select id, page, source_page, method, start, "end", text from pages'

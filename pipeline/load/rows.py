@@ -108,8 +108,16 @@ def document_rows(doc: Document) -> Rows:
         "page_count": doc.page_count,
         "text": text,
         "entity_count": len(rows.entities),
+        # JSON arrays for Datasette's array facets: the documents mentioning a ward, citing a law.
+        "municipalities": _distinct(rows.entities, "municipality", "name"),
+        "laws": _distinct(rows.entities, "law_ref", "law"),
     })
     return rows
+
+
+def _distinct(entities: list[dict], kind: str, column: str) -> str:
+    return json.dumps(sorted({e[column] for e in entities if e["kind"] == kind and e.get(column)}),
+                      ensure_ascii=False)
 
 
 def _page_of(offset: int, starts: list[int], numbers: list[int]) -> int | None:

@@ -38,6 +38,8 @@ DOCUMENTS = {
     "page_count": int,
     "text": str,
     "entity_count": int,
+    "municipalities": str,
+    "laws": str,
 }
 
 PAGES = {
