@@ -435,12 +435,8 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc, bound) -> bool:
     for pos, prev in reversed(dated):  # 1. the same sentence
         if pos < sentence:
             break
-        if cand.month is None:
-            if prev.month is None:
-                continue
-            cand.month = prev.month
-        cand.year = prev.year
-        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
+        if (found := _borrow(cand, prev)) is not None:
+            return found
     if doc is not None:  # 2. the document date
         if cand.month is None:
             return _nearest_day(cand, doc)
@@ -456,15 +452,20 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc, bound) -> bool:
         cand.year = bound[0] if (cand.month, cand.day or 1) < bound[1:] else bound[0] - 1
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
     for pos, prev in reversed(dated):  # 4. the nearest preceding mention not looking ahead
-        if prev.ahead:
-            continue
-        if cand.month is None:
-            if prev.month is None:
-                continue
-            cand.month = prev.month
-        cand.year = prev.year
-        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
+        if not prev.ahead and (found := _borrow(cand, prev)) is not None:
+            return found
     return False
+
+
+def _borrow(cand: _Cand, prev: _Cand) -> bool | None:
+    """Take the year (and, for a bare day, the month) of an earlier dated mention; None when it
+    has no month to lend, so the caller looks further back."""
+    if cand.month is None:
+        if prev.month is None:
+            return None
+        cand.month = prev.month
+    cand.year = prev.year
+    return _valid(cand.year, cand.month, cand.day) or _unset(cand)
 
 
 def _nearest_day(cand: _Cand, doc) -> bool:
