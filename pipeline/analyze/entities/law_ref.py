@@ -45,11 +45,13 @@ from pipeline.model import Entity
 from . import DocumentContext
 from ._numerals import parse_int, to_kanji
 from ._text import Compact, compact
-from .law_table import LAW_NUMBER_RE, Law, LawTable, canonical_number, law_table
+from .law_table import ERAS, LAW_NUMBER_RE, NUM, Law, LawTable, canonical_number, int_of, law_table
 
-_N = r"(?:[0-9]+|[〇一二三四五六七八九十百千]+)"
+_N = NUM
 _KANJI_OR_KANA = re.compile(r"[一-龥々ァ-ヶー]")
 PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{0,120})[)）]")
+# A law number note OCR garbled (昭和22年法律第67与): still the name's note.
+LAW_NUMBER_NOTE = re.compile(rf"(?:{ERAS})(?:元|{NUM})年")
 ALIAS_RE = re.compile(r"以下(?:単に)?「(?P<alias>[^」]{1,30})」という")
 # The same note with its closing parenthesis lost to OCR:
 # 「(平成25年法律第27号、以下「番号法」という。第19条」.
@@ -94,14 +96,14 @@ class Part:
         g = m.groupdict()
         article = None
         if g.get("art"):
-            article = str(parse_int(g["art"]))
+            article = str(int_of(g["art"]))
             for sub in re.findall(_N, g["sub"] or ""):
-                article += f"の{parse_int(sub)}"
+                article += f"の{int_of(sub)}"
         return cls(
             article,
-            parse_int(g["para"]) if g.get("para") else None,
-            parse_int(g["item"]) if g.get("item") else None,
-            parse_int(g["app"]) if g.get("app") else None,
+            int_of(g["para"]) if g.get("para") else None,
+            int_of(g["item"]) if g.get("item") else None,
+            int_of(g["app"]) if g.get("app") else None,
         )
 
     def __str__(self) -> str:
@@ -170,6 +172,19 @@ class Reading:
         self.quoted = (-1, -1)  # original offsets of a quoted statute's text
         self.lists: dict[int, Ref] = {}  # where the next item of a list may start -> its last item
         self.mentions = [m.start() for m in ARTICLE_MENTION_RE.finditer(self.c)]
+        self.named: list[Hit] = []  # the names found in the whole text (Named.hits)
+
+    def first_law(self) -> Law | None:
+        """The 法律 the document names first, or the one the 施行令 it names first carries out:
+        what a bare 法 means before any law is named (a gazette page that goes on from the
+        previous one)."""
+        for hit in self.named:
+            if NOT_THE_LAW_AFTER.match(self.c, hit.end):
+                continue
+            law = self.table.lookup(hit.data)
+            if law is not None:
+                return law if law.category == "法律" else self.table.parent(law)
+        return None
 
     def in_quote(self, s: int) -> bool:
         o = self.view.orig(s)
@@ -256,6 +271,7 @@ class Named(Rule):
             if s >= last_end and self._stands_alone(r.c, s, name, r.table.titles):
                 out.append(Hit(s, e, self, name))
                 last_end = e
+        r.named = out
         return out
 
     @staticmethod
@@ -281,7 +297,7 @@ class Named(Rule):
             n = LAW_NUMBER_RE.search(p["inner"])
             if n:
                 number = canonical_number(n.group())
-            if n or ALIAS_RE.search(p["inner"]):
+            if n or ALIAS_RE.search(p["inner"]) or LAW_NUMBER_NOTE.match(p["inner"]):
                 end = p.end()
         if law is None:
             law = r.table.lookup(hit.data, number)
@@ -424,7 +440,9 @@ class BareLaw(Rule):
     """法第5条, 法別表第二: the law the document calls 法."""
 
     name = "bare_law"
-    pattern = re.compile(rf"(?<![一-龥ァ-ヶー])法(?=第{_N}条|別表第)")
+    # Not the end of a word (方法), but it may follow an item or article number whose space was
+    # lost: 「五 法第二十五条」, 「第十七条の二 法第五十一条」.
+    pattern = re.compile(rf"(?:(?<![一-龥ァ-ヶー])|(?<=[〇一二三四五六七八九十条]))法(?=第{_N}条|別表第)")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         end, part, part_at = tail(r.c, hit.end)
@@ -434,6 +452,8 @@ class BareLaw(Rule):
             law = next((x for x in reversed(r.recent) if want in x.appendices), None)
         if law is None and r.last_law is not None:
             law = r.table.parent(r.last_law) or r.last_law
+        if law is None:
+            law = r.first_law()
         if law is None:
             return None
         return Ref(hit.start, end, law, part, None, part_at)
@@ -472,7 +492,7 @@ class ListItem(Rule):
             more = Part.of(m)
             part = Part(base.article, more.paragraph, more.item)
         elif base.article and (m := ITEM_RE.match(c, s)):
-            part = Part(base.article, base.paragraph, parse_int(m["item"]))
+            part = Part(base.article, base.paragraph, int_of(m["item"]))
         else:
             return None
         return Ref(s, m.end(), prev.law, part, None, s)

@@ -25,7 +25,14 @@ from typing import Iterator
 from ._numerals import parse_int
 
 ERAS = "明治|大正|昭和|平成|令和"
-NUM = r"(?:[0-9]+|[〇一二三四五六七八九十百千]+)"  # arabic or kanji, as law numbers print them
+# A number as law numbers and articles print it: arabic or kanji; OCR may leave a space between
+# arabic digits (第1 80条), which the compact view keeps.
+NUM = r"(?:[0-9]+(?: [0-9]+)*|[〇一二三四五六七八九十百千]+)"
+
+
+def int_of(printed: str) -> int | None:
+    return parse_int(printed.replace(" ", ""))
+
 # 昭和22年法律第67号, 昭和二十二年政令第十六号, 平成14年12月13日法律第154号 (a date sometimes
 # stands where the year does), 昭和29年総理府令第23号, 大正十二年内務省・鉄道省令第一号.
 LAW_NUMBER_RE = re.compile(
@@ -42,8 +49,8 @@ def canonical_number(printed: str) -> str | None:
     m = LAW_NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", printed))
     if not m or not m["kind"]:
         return None
-    y = 1 if m["y"] == "元" else parse_int(m["y"])
-    n = parse_int(m["n"])
+    y = 1 if m["y"] == "元" else int_of(m["y"])
+    n = int_of(m["n"])
     if y is None or n is None:
         return None
     return f"{m['era']}{y}年{m['kind']}第{n}号"
