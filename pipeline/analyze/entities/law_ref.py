@@ -292,7 +292,8 @@ class Named(Rule):
         ):
             return None  # 教授(刑法): the person's field
         number, end = None, e
-        p = _paren(c, e)
+        # 「建設工事に係る資材の再資源化等に関する法律」(平成12年法律第104号): the quoted name's note.
+        p = _paren(c, e + 1 if c.startswith("」", e) else e)
         if p:
             n = LAW_NUMBER_RE.search(p["inner"])
             if n:

@@ -39,6 +39,7 @@ LAW_NUMBER_RE = re.compile(
     rf"(?P<era>{ERAS})(?P<y>元|{NUM})年(?:{NUM}月(?:{NUM}日)?)?"
     rf"(?P<kind>[一-龥・]{{0,12}}?)第(?P<n>{NUM})号"
 )
+UNTITLED_RE = re.compile(rf"(?:{ERAS})[^()]*号\((?P<name>[^()]+)\)")
 _MIN_ABBREVIATION = 3  # 2-character abbreviations (鉛則) are too often part of other words
 _TERMINAL = ""  # trie key marking the end of a name
 
@@ -149,17 +150,23 @@ def law_table() -> LawTable:
     for row in rows:
         extra = curated.get(row["law_id"], {})
         title = _nfkc(row["law_title"])
+        # 昭和二十二年法律第五十四号(私的独占の禁止及び公正取引の確保に関する法律): e-Gov lists the
+        # laws that had no official title under their number; documents cite them by the name.
+        named = UNTITLED_RE.fullmatch(title)
+        name = named["name"] if named else title
         law = Law(
             law_id=row["law_id"],
             title=title,
             number=canonical_number(row["law_num"]),
             category=row["category"],
-            short=extra.get("short") or title,
+            short=extra.get("short") or name,
             promulgated=row["promulgation_date"],
             appendices=tuple(extra.get("appendices", ())),
         )
         laws.append(law)
         titles.setdefault(title, []).append(law)
+        if named:
+            titles.setdefault(name, []).append(law)
         for abb in filter(None, row["abbreviations"].split("|")):
             abb = _nfkc(abb).removesuffix("抄")  # 旧刑法施行法 抄: an excerpt of the law
             if len(abb) >= _MIN_ABBREVIATION:
