@@ -160,7 +160,9 @@ INDEXES = {
     # (kind, date_start): the timeline in date order without sorting a million dates first
     # (3.7 s -> 8 ms at 100,000 documents).
     # law_id: the law a reference is to, however the text named it (the law facet).
-    "entities": [("kind", "value"), ("document_id",), ("code",), ("law_id",), ("kind", "date_start")],
+    "entities": [
+        ("kind", "value"), ("document_id",), ("code",), ("law_id",), ("kind", "date_start"),
+    ],
     "doc_tables": [("document_id",)],
     "table_cells": [("document_id",), ("text",)],
 }

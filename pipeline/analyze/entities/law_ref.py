@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pipeline.model import Entity
 
@@ -47,7 +47,7 @@ from ._numerals import parse_int, to_kanji
 from ._text import Compact, compact
 from .law_table import ERAS, LAW_NUMBER_RE, NUM, Law, LawTable, canonical_number, int_of, law_table
 
-_N = NUM
+_N = NUM  # a number as printed: 第1 80条 (OCR), 第百八十条
 _KANJI_OR_KANA = re.compile(r"[一-龥々ァ-ヶー]")
 PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{0,120})[)）]")
 # A law number note OCR garbled (昭和22年法律第67与): still the name's note.
@@ -146,6 +146,7 @@ class Ref:
     number: str | None = None  # the law number printed with it, canonical
     part_at: int = -1  # where the article part starts (for 同条), -1 when none
     heading: bool = False  # the name heads its line (a quoted statute follows)
+    defines: str | None = None  # the short name its note defines (以下「法」という)
 
 
 @dataclass
@@ -195,7 +196,7 @@ class Reading:
         i = bisect_left(self.mentions, a)
         return i < len(self.mentions) and self.mentions[i] < b
 
-    def cited(self, ref: Ref, rule: Rule) -> None:
+    def cited(self, ref: Ref) -> None:
         law = ref.law
         self.last_law, self.last_law_at = law, ref.end
         if law in self.recent:
@@ -243,7 +244,6 @@ class Rule:
     decides what each refers to given what was read before it (None: not a reference).
     `in_quotes`: whether it applies inside a quoted statute's text."""
 
-    name = ""
     in_quotes = False
     pattern: re.Pattern | None = None
 
@@ -259,10 +259,9 @@ class Rule:
 
 
 class Named(Rule):
-    """A law by name: 地方自治法(昭和22年法律第67号)第180条第1項, 薬事法, or a name the document
-    defined (以下「法」という)."""
+    """A law by name: 地方自治法(昭和22年法律第67号)第180条第1項, 予決令第71条, 薬事法."""
 
-    name, in_quotes = "name", True
+    in_quotes = True
 
     def hits(self, r: Reading) -> list[Hit]:
         found = sorted(r.table.find(r.c), key=lambda x: (x[0], x[0] - x[1]))
@@ -284,44 +283,26 @@ class Named(Rule):
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         c, s, e = r.c, hit.start, hit.end
-        law = hit.data if isinstance(hit.data, Law) else None
         if NOT_THE_LAW_AFTER.match(c, e):
             return None
         if (FIELD_TITLE.search(c, max(0, s - 4), s) and c[e : e + 1] in ")）") or (
             FIELD_WORD.search(c, max(0, s - 3), s)
         ):
             return None  # 教授(刑法): the person's field
-        number, end = None, e
-        # 「建設工事に係る資材の再資源化等に関する法律」(平成12年法律第104号): the quoted name's note.
-        p = _paren(c, e + 1 if c.startswith("」", e) else e)
-        if p:
-            n = LAW_NUMBER_RE.search(p["inner"])
-            if n:
-                number = canonical_number(n.group())
-            if n or ALIAS_RE.search(p["inner"]) or LAW_NUMBER_NOTE.match(p["inner"]):
-                end = p.end()
-        if law is None:
-            law = r.table.lookup(hit.data, number)
-            if number and law and law.number != number:
-                law = r.table.by_number.get(number) or law  # the number identifies the law
+        note_end, number, alias = _note(c, e)
+        law = r.table.lookup(hit.data, number)
+        if number and law and law.number != number:
+            law = r.table.by_number.get(number) or law  # the number identifies the law
         if law is None:
             return None
-        name_end = end
-        t_end, part, part_at = tail(c, end)
+        end, part, part_at = tail(c, note_end)
         if part_at < 0:
-            if not number and self._in_ordinance_title(c, e):
+            if note_end == e and self._in_ordinance_title(c, e):
                 return None
-            end = end if number else e
-        else:
-            end = t_end
-        o_start, o_name_end = r.view.span(s, name_end)
+            end = note_end if number else e
+        o_start, o_name_end = r.view.span(s, note_end)
         heading = _is_heading(r.text, o_start, o_name_end)
-        ref = Ref(s, end, law, part, number, part_at, heading)
-        if p:
-            a = ALIAS_RE.search(p["inner"])
-            if a and a["alias"] not in r.table.names:
-                r.aliases[a["alias"]] = law
-        return ref
+        return Ref(s, end, law, part, number, part_at, heading, alias)
 
     @staticmethod
     def _in_ordinance_title(c: str, e: int) -> bool:
@@ -329,6 +310,8 @@ class Named(Rule):
         return bool(m) and not CITING_WORDS.search(m.group())
 
     def after(self, ref: Ref, r: Reading) -> None:
+        if ref.defines and ref.defines not in r.table.names:
+            r.aliases[ref.defines] = ref.law  # 以下「番号法」という: a name known anyway
         r.last_heading = ref.heading
         if ref.heading:
             o_end = r.view.span(ref.start, ref.end)[1]
@@ -339,7 +322,7 @@ class Named(Rule):
 class Defined(Rule):
     """A name the document defined after a law's name (以下「施行令」という → 施行令第167条の10の2)."""
 
-    name, in_quotes = "name", True
+    in_quotes = True
 
     def hits(self, r: Reading) -> list[Hit]:
         # Every occurrence, after its definition, of a name defined somewhere; `resolve` keeps
@@ -373,7 +356,7 @@ class Defined(Rule):
 class Numbered(Rule):
     """A law cited by its number alone: 平成19年法律第90号."""
 
-    name, pattern = "number", LAW_NUMBER_RE
+    pattern = LAW_NUMBER_RE
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         number = canonical_number(hit.data.group())
@@ -391,7 +374,6 @@ class Numbered(Rule):
 class SameLaw(Rule):
     """同法, 同法第2条, 同法施行令第3条, 同令, 同規則."""
 
-    name = "same_law"
     pattern = re.compile(
         r"同(?:法(?P<companion>施行令|施行規則)?(?![人律令])|(?P<kind>令(?!和)|規則))"
     )
@@ -415,7 +397,6 @@ class Same(Rule):
     """同条, 同項, 同号: the last article cited, unless one of the document's own was mentioned
     after it (then 同条 is that one, not a law's)."""
 
-    name = "same_article"
     pattern = re.compile(r"同(?P<what>条|項|号)(?!例)")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
@@ -440,7 +421,6 @@ class Same(Rule):
 class BareLaw(Rule):
     """法第5条, 法別表第二: the law the document calls 法."""
 
-    name = "bare_law"
     # Not the end of a word (方法), but it may follow an item or article number whose space was
     # lost: 「五 法第二十五条」, 「第十七条の二 法第五十一条」.
     pattern = re.compile(rf"(?:(?<![一-龥ァ-ヶー])|(?<=[〇一二三四五六七八九十条]))法(?=第{_N}条|別表第)")
@@ -463,7 +443,6 @@ class BareLaw(Rule):
 class BareAppendix(Rule):
     """別表第一 within 500 characters of a law's name: that law's."""
 
-    name = "bare_appendix"
     pattern = re.compile(rf"(?<![一-龥ァ-ヶー])別表第{_N}")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
@@ -477,7 +456,6 @@ class ListItem(Rule):
     """The next item of a list or range: 第6条 in 第5条及び第6条, 第2項 in 第1項及び第2項, 第4号 in
     第1項本文及び第4号, 第5条 in 第3条から第5条まで."""
 
-    name = "list_item"
     pattern = re.compile(rf"(?:第{_N}[条項号]|別表第{_N})")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
@@ -502,7 +480,7 @@ class ListItem(Rule):
 class HeadedArticle(Rule):
     """第四十二条 starting a line under a law's heading line (a quoted statute)."""
 
-    name, in_quotes = "bare_art", True
+    in_quotes = True
     pattern = re.compile(rf"(?<![一-龥ァ-ヶー0-9])第{_N}条")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
@@ -530,9 +508,21 @@ RULES: tuple[Rule, ...] = (
 _PRECEDENCE = {rule: i for i, rule in enumerate(RULES)}
 
 
-def _paren(c: str, pos: int) -> re.Match | None:
-    """The parenthesized note right after a law name, closed or (on a scan) not."""
-    return PAREN_RE.match(c, pos) or OPEN_ALIAS_PAREN_RE.match(c, pos)
+def _note(c: str, pos: int) -> tuple[int, str | None, str | None]:
+    """The parenthesized note right after a law's name, closed or (on a scan) not, when it gives
+    the law number or defines a short name: (where it ends, the canonical number, the name it
+    defines); `pos` and two Nones when there is none."""
+    # 「建設工事に係る資材の再資源化等に関する法律」(平成12年法律第104号): the quoted name's note.
+    at = pos + 1 if c.startswith("」", pos) else pos
+    p = PAREN_RE.match(c, at) or OPEN_ALIAS_PAREN_RE.match(c, at)
+    if not p:
+        return pos, None, None
+    inner = p["inner"]
+    n = LAW_NUMBER_RE.search(inner)
+    a = ALIAS_RE.search(inner)
+    if not (n or a or LAW_NUMBER_NOTE.match(inner)):
+        return pos, None, None  # (技術的な助言): a caption, not the law's note
+    return p.end(), canonical_number(n.group()) if n else None, a["alias"] if a else None
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:
@@ -584,7 +574,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         consumed = ref.end
         out.append(_entity(text, view, ref))
         hit.rule.after(ref, reading)
-        reading.cited(ref, hit.rule)
+        reading.cited(ref)
     return out
 
 
