@@ -108,6 +108,18 @@ def test_same_law_after_two_laws_and_same_law_enforcement_order():
         "411AC0000000225", "411AC0000000225", "322AC0000000067第2条", "322CO0000000016第3条"]
 
 
+def test_same_order_is_the_order_just_cited():
+    text = "地方自治法施行令第167条の規定による。同令第167条の2。南国市契約規則第3条、同規則第4条"
+    assert keys(text) == ["322CO0000000016第167条", "322CO0000000016第167条の2"]
+
+
+def test_a_short_name_after_a_prefix_of_amendment_and_inside_a_longer_name():
+    assert keys("改正番号法第19条、旧薬事法") == ["425AC0000000027第19条", "335AC0000000145"]
+    # 運輸規則 is an e-Gov abbreviation, but 自動車運輸規則 is another rule's name.
+    assert keys("自動車運輸規則第3条") == []
+    assert keys("運輸規則第3条") == ["331M50000800044第3条"]
+
+
 def test_defined_short_names():
     text = (
         "図書館法（昭和２５年法律第１１８号。以下「法」という。）第７条の２の規定により…"

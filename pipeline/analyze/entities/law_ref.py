@@ -71,6 +71,8 @@ SEPARATOR_RE = re.compile(r"(?:及び|並びに|又は|若しくは|から|乃�
 # A law as a person's field: 教授(刑法), 弁護士(民法), 専門は刑法.
 FIELD_TITLE = re.compile(r"(?:教授|准教授|助教|講師|弁護士|研究員)[(（]$")
 FIELD_WORD = re.compile(r"(?:専門|専攻)(?:は|:)?$")
+# Before a short name: still the law (旧薬事法, 改正番号法, 現行憲法).
+AMENDED_PREFIX = re.compile(r"(?:旧|新|改正|現行)$")
 # After a name: not the law itself (医療法人, 刑法学, 道路交通法の一部を改正する法律).
 NOT_THE_LAW_AFTER = re.compile(
     r"人|学|律|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)|(?:等)?の一部改正"
@@ -276,10 +278,12 @@ class Named(Rule):
     @staticmethod
     def _stands_alone(c: str, s: int, name: str, titles) -> bool:
         """Not the tail of a longer word: 民法 in 市民法, an abbreviation such as 負担法 in
-        国庫負担法 (a 3-character title such as 郵便法 is distinctive enough); 旧薬事法 is still
-        薬事法."""
-        short = len(name) <= 2 or len(name) == 3 and name not in titles
-        return not (short and s and _KANJI_OR_KANA.match(c[s - 1]) and c[s - 1] != "旧")
+        国庫負担法 or 運輸規則 in 自動車運輸規則 (a title such as 郵便法 is distinctive enough);
+        旧薬事法, 改正番号法 are still 薬事法, 番号法."""
+        short = len(name) <= 2 or len(name) <= 4 and name not in titles
+        if not (short and s and _KANJI_OR_KANA.match(c[s - 1])):
+            return True
+        return bool(AMENDED_PREFIX.search(c, max(0, s - 2), s))
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         c, s, e = r.c, hit.start, hit.end
@@ -372,7 +376,7 @@ class Numbered(Rule):
 
 
 class SameLaw(Rule):
-    """同法, 同法第2条, 同法施行令第3条, 同令, 同規則."""
+    """同法 (the last 法 cited, even after its 施行令), 同法第2条, 同法施行令第3条, 同令, 同規則."""
 
     pattern = re.compile(
         r"同(?:法(?P<companion>施行令|施行規則)?(?![人律令])|(?P<kind>令(?!和)|規則))"
@@ -380,8 +384,8 @@ class SameLaw(Rule):
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         m = hit.data
-        if m["kind"]:  # 同令: the last 令 named
-            law = next((x for x in reversed(r.recent) if x.title.endswith(m["kind"])), None)
+        if m["kind"]:  # 同令: the law just cited, if it is one (a city's 規則 is not in the table)
+            law = r.last_law if r.last_law and r.last_law.title.endswith(m["kind"]) else None
         else:
             law = next((x for x in reversed(r.recent) if x.title.endswith(("法", "法律"))), None)
             law = law or r.last_law
