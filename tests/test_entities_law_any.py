@@ -171,6 +171,23 @@ def test_a_long_list_with_qualifiers_and_a_parenthesized_note():
         "第125条第1項", "第125条第3項"]]  # fmt: skip
 
 
+def test_supplementary_provisions():
+    text = "地方税法附則第15条及び第16条、同条第2項。地方自治法の一部改正。法附則第3項"
+    got = law_ref.extract(text, DocumentContext())
+    assert [(e.text, e.value, law_key(e)) for e in got] == [
+        ("地方税法附則第15条", "地方税法附則第15条", "325AC0000000226附則第15条"),
+        ("第16条", "地方税法附則第16条", "325AC0000000226附則第16条"),
+        ("同条第2項", "地方税法附則第16条第2項", "325AC0000000226附則第16条第2項"),
+        ("地方自治法", "地方自治法", "322AC0000000067"),
+        ("法附則第3項", "地方自治法附則第3項", "322AC0000000067附則第3項"),
+    ]
+    assert got[0].attrs["supplementary"] is True and "supplementary" not in got[3].attrs
+
+
+def test_a_name_in_a_sentence_before_the_word_ordinance_is_still_cited():
+    assert keys("児童福祉法に基づく事業を行う者は、条例で定める基準を遵守") == ["322AC0000000164"]
+
+
 def test_same_article_after_an_article_of_the_documents_own_is_not_the_laws():
     text = "地方自治法第5条の規定による。第3条に定める手続は同条第2項による。"
     assert keys(text) == ["322AC0000000067第5条"]

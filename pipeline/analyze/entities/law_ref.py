@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.model import Entity
 
@@ -59,6 +59,8 @@ OPEN_ALIAS_PAREN_RE = re.compile(r"[(（](?P<inner>[^()（）]{0,120}?以下「[
 _ITEM = rf"(?:第?(?P<item>{_N})号(?!様式))"
 ARTICLE_RE = re.compile(rf"第(?P<art>{_N})条(?P<sub>(?:の{_N})*)(?:第?(?P<para>{_N})項)?{_ITEM}?")
 PARAGRAPH_RE = re.compile(rf"第(?P<para>{_N})項{_ITEM}?")
+# 附則第3条, 附則第2項: the supplementary provisions' articles or paragraphs.
+SUPPLEMENTARY_RES = (re.compile("附則" + ARTICLE_RE.pattern), re.compile("附則" + PARAGRAPH_RE.pattern))
 ITEM_RE = re.compile(rf"第(?P<item>{_N})号(?!様式)")
 APPENDIX_RE = re.compile(rf"別表第(?P<app>{_N})")
 SAME_TAIL_RE = re.compile(rf"(?:第?(?P<para>{_N})項)?{_ITEM}?")
@@ -75,11 +77,11 @@ FIELD_WORD = re.compile(r"(?:専門|専攻)(?:は|:)?$")
 AMENDED_PREFIX = re.compile(r"(?:旧|新|改正|現行)$")
 # After a name: not the law itself (医療法人, 刑法学, 道路交通法の一部を改正する法律).
 NOT_THE_LAW_AFTER = re.compile(
-    r"人|学|律|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)|(?:等)?の一部改正"
+    r"人|学|律|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)"
 )
 # A name inside a 条例's title: 児童福祉法施行条例, 児童福祉法に基づく…の基準を定める条例.
 ORDINANCE_TITLE_RE = re.compile(r"[^。「」『』()（）\n\t]{0,60}?条例")
-CITING_WORDS = re.compile(r"規定|により|に基づき|に基き|で定め|の定め|第")
+CITING_WORDS = re.compile(r"規定|により|に基づき|に基き|で定め|の定め|第|は、|が")
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Part:
     paragraph: int | None = None
     item: int | None = None
     appendix: int | None = None
+    supplementary: bool = False  # of the 附則
 
     @classmethod
     def of(cls, m: re.Match | None) -> Part:
@@ -106,12 +109,13 @@ class Part:
             int_of(g["para"]) if g.get("para") else None,
             int_of(g["item"]) if g.get("item") else None,
             int_of(g["app"]) if g.get("app") else None,
+            m.group(0).startswith("附則"),
         )
 
     def __str__(self) -> str:
         if self.appendix is not None:
             return f"別表第{self.appendix}"
-        out = ""
+        out = "附則" if self.supplementary else ""
         if self.article:
             a, *subs = self.article.split("の")
             out += f"第{a}条" + "".join(f"の{s}" for s in subs)
@@ -122,15 +126,18 @@ class Part:
         return out
 
     def attrs(self) -> dict:
-        return {
+        out = {
             "article": self.article, "paragraph": self.paragraph, "item": self.item,
             "appendix": f"別表第{to_kanji(self.appendix)}" if self.appendix is not None else None,
         }  # fmt: skip
+        if self.supplementary:
+            out["supplementary"] = True
+        return out
 
 
 def tail(c: str, pos: int) -> tuple[int, Part, int]:
     """The article or appendix right after `pos`: (end, part, where it starts)."""
-    for pattern in (ARTICLE_RE, APPENDIX_RE):
+    for pattern in (ARTICLE_RE, *SUPPLEMENTARY_RES, APPENDIX_RE):
         m = pattern.match(c, pos)
         if m:
             return m.end(), Part.of(m), pos
@@ -206,7 +213,7 @@ class Reading:
         self.recent.append(law)
         if ref.part.article:
             self.last_ref = ref
-        if ref.part.article or ref.part.appendix is not None:
+        if ref.part.article or ref.part.appendix is not None or ref.part.supplementary:
             self.lists.update(dict.fromkeys(_list_continues(self.c, ref.end), ref))
 
 
@@ -413,11 +420,11 @@ class Same(Rule):
         m = SAME_TAIL_RE.match(r.c, hit.end)
         more = Part.of(m)
         if what == "条":
-            part = Part(base.part.article, more.paragraph, more.item)
+            part = replace(base.part, paragraph=more.paragraph, item=more.item)
         elif what == "項":
-            part = Part(base.part.article, base.part.paragraph, more.item)
+            part = replace(base.part, item=more.item)
         else:
-            part = Part(base.part.article, base.part.paragraph, base.part.item)
+            part = base.part
         end = m.end() if m.group(0) else hit.end
         return Ref(hit.start, end, base.law, part, None, hit.start)
 
@@ -427,7 +434,7 @@ class BareLaw(Rule):
 
     # Not the end of a word (方法), but it may follow an item or article number whose space was
     # lost: 「五 法第二十五条」, 「第十七条の二 法第五十一条」.
-    pattern = re.compile(rf"(?:(?<![一-龥ァ-ヶー])|(?<=[〇一二三四五六七八九十条]))法(?=第{_N}条|別表第)")
+    pattern = re.compile(rf"(?:(?<![一-龥ァ-ヶー])|(?<=[〇一二三四五六七八九十条]))法(?=第{_N}条|別表第|附則第)")
 
     def resolve(self, hit: Hit, r: Reading) -> Ref | None:
         end, part, part_at = tail(r.c, hit.end)
@@ -467,15 +474,15 @@ class ListItem(Rule):
         if prev is None:
             return None
         c, s, base = r.c, hit.start, prev.part
-        if m := ARTICLE_RE.match(c, s):
-            part = Part.of(m)
+        if m := ARTICLE_RE.match(c, s):  # 附則第15条及び第16条: both of the 附則
+            part = replace(Part.of(m), supplementary=base.supplementary)
         elif m := APPENDIX_RE.match(c, s):
             part = Part.of(m)
-        elif base.article and (m := PARAGRAPH_RE.match(c, s)):
+        elif (base.article or base.supplementary) and (m := PARAGRAPH_RE.match(c, s)):
             more = Part.of(m)
-            part = Part(base.article, more.paragraph, more.item)
+            part = replace(base, paragraph=more.paragraph, item=more.item)
         elif base.article and (m := ITEM_RE.match(c, s)):
-            part = Part(base.article, base.paragraph, int_of(m["item"]))
+            part = replace(base, item=int_of(m["item"]))
         else:
             return None
         return Ref(s, m.end(), prev.law, part, None, s)
@@ -606,6 +613,7 @@ def article_part(attrs: dict) -> str:
             attrs.get("paragraph"),
             attrs.get("item"),
             parse_int(appendix.removeprefix("別表第")) if appendix else None,
+            bool(attrs.get("supplementary")),
         )
     )
 
