@@ -262,6 +262,8 @@ CANNED = [
     ("documents_citing_law", {"law_ref": "番号法第19条"}, ["document_id", "cited_as"],
      [[ID["notice"], "番号法第19条第7号"]]),
     ("documents_citing_law", {"law_ref": "番号法第1条"}, ["document_id"], []),
+    ("documents_citing_law", {"law_ref": "425AC0000000027"}, ["document_id", "cited_as"],
+     [[ID["notice"], "番号法第19条第7号"]]),
     ("amounts_by_document", {"document_id": ""}, ["text", "amount"],
      [["30,000,000円", 30000000], ["約940円", 940]]),
     ("municipality_mentions_by_year", {"municipality": "世田谷"}, ["issued_year", "code", "documents"],
