@@ -2,14 +2,18 @@
 
 Any law or regulation of e-Gov's list (law_table.py: 法律, 政令, 勅令, 府省令, 規則, 憲法) is found
 by its title, an e-Gov abbreviation, an older name listed as one (薬事法), or a curated short name;
-a law number alone (平成19年法律第90号) is looked up in the list too.
+a law number alone (平成19年法律第90号) is looked up in the list too. A short name (up to 4
+characters, not a title) does not match at the end of a longer word (負担法 in 国庫負担法), except
+after 旧/新/改正/現行 (旧薬事法 is 薬事法).
 
-Value: `LAW第N条[のM][第N項][第N号]` or `LAW別表第N` in arabic numerals, LAW being the law's short
-name (the curated one, else its title); a law named without an article is just `LAW`.
+Value: `LAW[附則]第N条[のM][第N項][第N号]`, `LAW附則第N項` or `LAW別表第N` in arabic numerals, LAW
+being the law's short name (the curated one, else its title); a law named without an article is
+just `LAW`.
 `law_key(entity)` is the same with the e-Gov law id in place of the name
 (`322AC0000000067第180条第1項`), the value of the real documents' gold. attrs: `law`, `law_id`,
 `law_title`, `law_number` (as printed when printed, else e-Gov's: 平成25年法律第27号), `category`,
-`article` ("245の4"), `paragraph`, `item`, `appendix` ("別表第二").
+`article` ("245の4"), `paragraph`, `item`, `appendix` ("別表第二"), and `supplementary` (true)
+for an article of the 附則.
 
 A name followed by 「(平成25年法律第27号、以下「番号法」という。)」 is one mention (also when a scan
 lost the closing parenthesis); the law number identifies the law when the name alone does not, and
@@ -20,10 +24,12 @@ Sequences and ranges: 第5条及び第6条, 第5条、第6条及び第8条, 第3
 end), 第1項及び第2項, 第4号 after 第1項本文及び, even after a parenthesized note
 (第51条第9項(同条第22項…において準用する場合を含む。)、第51条の3第1項).
 
-Resolved from context: 同法 (the last law named; 同法施行令 its 施行令), 同条 / 同項 / 同号 (the last
-article cited, unless an article of the document's own was mentioned since), a bare 法 before 第N条
-or 別表 (a defined 「法」, else the last named law that has that 別表, else the law the last named
-施行令 carries out, else the last law: 法別表第二 in a 番号制度 text is 番号法's), a bare 別表第N
+Resolved from context: 同法 (the last 法 named; 同法施行令 its 施行令), 同令 / 同規則 (the law just
+cited, if it is one), 同条 / 同項 / 同号 (the last article cited, unless an article of the
+document's own was mentioned since), a bare 法 before 第N条, 附則 or 別表 (a defined 「法」, else the
+last named law that has that 別表, else the law the last named 施行令 carries out, else the last
+law, else — before any law is named, as on a gazette page that goes on from the previous one — the
+first 法律 the document names: 法別表第二 in a 番号制度 text is 番号法's), a bare 別表第N
 within 500 characters of a law name, and a bare 第N条 that starts a line under a law's heading line
 (a quoted statute: 「○郵便法(昭和22年法律第165号)」 … 「第四十二条」).
 Not extracted: 前項/次条-style relative references, ordinances (条例) and local 規則, 告示,
