@@ -87,6 +87,11 @@ def test_a_law_e_gov_lists_under_its_number_by_name_and_abbreviation():
     assert keys(text) == ["322AC0000000054", "322AC0000000054第3条"]
 
 
+def test_two_laws_of_one_title_the_number_picks_else_the_newest():
+    assert keys("日本学術会議法（昭和23年法律第121号）第1条") == ["323AC0000000121第1条"]
+    assert keys("日本学術会議法第1条") == ["507AC0000000070第1条"]
+
+
 def test_a_law_cited_by_its_number_alone():
     assert found("昭和二十二年法律第六十七号の規定による") == [
         ("昭和二十二年法律第六十七号", "322AC0000000067")]
