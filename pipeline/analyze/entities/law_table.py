@@ -30,6 +30,7 @@ ERAS = "明治|大正|昭和|平成|令和"
 NUM = r"(?:[0-9]+(?: [0-9]+)*|[〇一二三四五六七八九十百千]+)"
 
 
+@lru_cache(maxsize=4096)  # the 8,950 law numbers repeat their years and numbers
 def int_of(printed: str) -> int | None:
     return parse_int(printed.replace(" ", ""))
 
@@ -42,6 +43,10 @@ LAW_NUMBER_RE = re.compile(
 UNTITLED_RE = re.compile(rf"(?:{ERAS})[^()]*号\((?P<name>[^()]+)\)")
 _MIN_ABBREVIATION = 3  # 2-character abbreviations (鉛則) are too often part of other words
 _TERMINAL = ""  # trie key marking the end of a name
+_LONGER = "\0"  # trie key of the names longer than the trie is deep
+# The trie holds the last _DEPTH characters of each name (a fraction of all the characters of
+# 12,000 names, so it builds fast); at most ~150 longer names share those 12 characters.
+_DEPTH = 12
 
 
 def canonical_number(printed: str) -> str | None:
@@ -81,11 +86,14 @@ class LawTable:
         self.names = names
         self.titles = frozenset(law.title for law in laws)
         self._trie: dict = {}
-        for name in names:
+        for name in sorted(names, key=len, reverse=True):
             node = self._trie
-            for ch in reversed(name):
+            for ch in reversed(name[-_DEPTH:]):
                 node = node.setdefault(ch, {})
-            node[_TERMINAL] = name
+            if len(name) <= _DEPTH:
+                node[_TERMINAL] = name
+            else:  # longer names hang, longest first, under their last _DEPTH characters
+                node.setdefault(_LONGER, []).append(name)
         self._ends = re.compile("[" + re.escape("".join(sorted(self._trie))) + "]")
 
     def lookup(self, name: str, number: str | None = None) -> Law | None:
@@ -104,11 +112,11 @@ class LawTable:
         """(start, end, name) of every name in `text`, the longest one ending at each position."""
         trie = self._trie
         for m in self._ends.finditer(text):
-            i = m.start()
+            end = m.end()
             node = trie[m.group()]
-            j = i
+            j = m.start()
             best = node.get(_TERMINAL)
-            best_at = i
+            best_at = j
             while j > 0:
                 node = node.get(text[j - 1])
                 if node is None:
@@ -116,8 +124,12 @@ class LawTable:
                 j -= 1
                 if _TERMINAL in node:
                     best, best_at = node[_TERMINAL], j
+                for name in node.get(_LONGER, ()):
+                    if end >= len(name) and text.startswith(name, end - len(name)):
+                        best, best_at = name, end - len(name)
+                        break
             if best is not None:
-                yield best_at, i + 1, best
+                yield best_at, end, best
 
     def parent(self, law: Law) -> Law | None:
         """The law a 施行令 / 施行規則 carries out: 地方自治法施行令 → 地方自治法."""
