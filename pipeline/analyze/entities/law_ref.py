@@ -87,8 +87,13 @@ NOT_THE_LAW_AFTER = re.compile(
     r"人|学|律|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)"
     r"|施行(?:令|規則|細則|条例|規程|法)"
 )
-# A name inside a 条例's title: 児童福祉法施行条例, 児童福祉法に基づく…の基準を定める条例.
-ORDINANCE_TITLE_RE = re.compile(r"[^。「」『』()（）\n\t]{0,60}?条例")
+# A name inside the title of an act that is not a law: a 条例 (児童福祉法に基づく…の基準を定める
+# 条例), or one whose number says 告示, 訓令 or a city's 規則 (生活保護法による保護の基準(昭和38年
+# 厚生省告示第158号)).
+ACT_TITLE_RE = re.compile(
+    rf"(?P<run>[^。「」『』()（）\n\t]{{0,60}}?)"
+    rf"(?:条例|[(（](?:{ERAS})[^()（）]{{0,16}}(?:告示|訓令|条例|規則)第)"
+)
 CITING_WORDS = re.compile(r"規定|により|に基づき|に基き|で定め|の定め|第|は、|が")
 
 
@@ -316,7 +321,7 @@ class Named(Rule):
             return None
         end, part, part_at = tail(c, note_end)
         if part_at < 0:
-            if note_end == e and self._in_ordinance_title(c, e):
+            if note_end == e and self._in_act_title(c, e):
                 return None
             end = note_end if number else e
         o_start, o_name_end = r.view.span(s, note_end)
@@ -324,9 +329,9 @@ class Named(Rule):
         return Ref(s, end, law, part, number, part_at, heading, alias)
 
     @staticmethod
-    def _in_ordinance_title(c: str, e: int) -> bool:
-        m = ORDINANCE_TITLE_RE.match(c, e)
-        return bool(m) and not CITING_WORDS.search(m.group())
+    def _in_act_title(c: str, e: int) -> bool:
+        m = ACT_TITLE_RE.match(c, e)
+        return bool(m) and not CITING_WORDS.search(m["run"])
 
     def after(self, ref: Ref, r: Reading) -> None:
         if ref.defines and ref.defines not in r.table.names:
