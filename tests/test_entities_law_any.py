@@ -137,6 +137,13 @@ def test_defined_short_names():
     ]
 
 
+def test_a_bare_enforcement_order_is_the_last_laws():
+    text = "地方自治法第234条第1項の規定による。\n施行令第167条の2第1項第2号に該当。施行規則第12条の4"
+    assert keys(text) == [
+        "322AC0000000067第234条第1項", "322CO0000000016第167条の2第1項第2号",
+        "322M40000008029第12条の4"]
+
+
 def test_a_name_defined_for_a_local_regulation_is_not_a_law():
     text = "新潟市契約規則（昭和59年新潟市規則第24号。以下「規則」という。）…規則第10条第2号により免除する。"
     assert keys(text) == []

@@ -30,7 +30,8 @@ document's own was mentioned since), a bare 法 before 第N条, 附則 or 別表
 last named law that has that 別表, else the law the last named 施行令 carries out, else the last
 law, else — before any law is named, as on a gazette page that goes on from the previous one — the
 first 法律 the document names: 法別表第二 in a 番号制度 text is 番号法's), a bare 別表第N
-within 500 characters of a law name, and a bare 第N条 that starts a line under a law's heading line
+within 500 characters of a law name, a bare 施行令 / 施行規則 before 第N条 (the last one cited, else
+the last law's), and a bare 第N条 that starts a line under a law's heading line
 (a quoted statute: 「○郵便法(昭和22年法律第165号)」 … 「第四十二条」).
 Not extracted: 前項/次条-style relative references, ordinances (条例) and local 規則, 告示,
 treaties, 法律/法令/現行法; a law that names a person's field (園田寿・甲南法科大学院教授(刑法),
@@ -464,6 +465,23 @@ class BareLaw(Rule):
         return Ref(hit.start, end, law, part, None, part_at)
 
 
+class BareOrder(Rule):
+    """施行令第167条, 施行規則第3条 with no name defined for them: the last 施行令 cited, else the
+    施行令 of the last law cited."""
+
+    pattern = re.compile(rf"(?<![一-龥ァ-ヶー])(?P<word>施行令|施行規則)(?=第{_N}条|別表第|附則第)")
+
+    def resolve(self, hit: Hit, r: Reading) -> Ref | None:
+        word = hit.data["word"]
+        law = next((x for x in reversed(r.recent) if x.title.endswith(word)), None)
+        if law is None and r.last_law is not None:
+            law = r.table.companion(r.table.parent(r.last_law) or r.last_law, word)
+        if law is None:
+            return None
+        end, part, part_at = tail(r.c, hit.end)
+        return Ref(hit.start, end, law, part, None, part_at)
+
+
 class BareAppendix(Rule):
     """別表第一 within 500 characters of a law's name: that law's."""
 
@@ -526,8 +544,8 @@ class HeadedArticle(Rule):
 
 # In order of precedence where two start at the same place.
 RULES: tuple[Rule, ...] = (
-    Named(), Defined(), Numbered(), SameLaw(), Same(), BareLaw(), ListItem(), BareAppendix(),
-    HeadedArticle(),
+    Named(), Defined(), Numbered(), SameLaw(), Same(), BareLaw(), BareOrder(), ListItem(),
+    BareAppendix(), HeadedArticle(),
 )  # fmt: skip
 _PRECEDENCE = {rule: i for i, rule in enumerate(RULES)}
 
