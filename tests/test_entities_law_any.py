@@ -247,3 +247,22 @@ def test_extract_entities_keeps_the_law_number_inside_the_reference():
     text = normalize_text("地方自治法（昭和２２年法律第６７号）第１８０条第１項")
     got = [(e.kind, e.text) for e in extract_entities(text, DocumentContext())]
     assert got == [("law_ref", "地方自治法(昭和22年法律第67号)第180条第1項")]
+
+
+def test_eval_scores_law_ids_when_the_gold_keys_laws_by_id(tmp_path):
+    import json
+
+    from pipeline.analyze import evaluate
+
+    (tmp_path / "report.txt").write_text(
+        "地方自治法（昭和２２年法律第６７号）第１８０条第１項の規定に基づき…同条第２項の規定により報告",
+        encoding="utf-8")
+    gold = {"slug": "report", "issued_on": None, "entities": [
+        {"kind": "law_ref", "text": "地方自治法（昭和２２年法律第６７号）第１８０条第１項",
+         "value": "322AC0000000067第180条第1項"},
+        {"kind": "law_ref", "text": "同条第２項", "value": "322AC0000000067第180条第3項"},
+    ]}  # fmt: skip
+    (tmp_path / "report.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    score = evaluate.evaluate(tmp_path, ctx="none")["law_ref"]
+    assert (score.tp, score.fp, score.fn) == (1, 1, 1)
+    assert score.extras == ["report: '322AC0000000067第180条第2項'"]
