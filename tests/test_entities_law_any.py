@@ -225,6 +225,7 @@ def test_bare_law_after_an_enforcement_order_is_the_law_it_carries_out():
     "道路交通法の一部を改正する法律（平成十九年法律第九十号）の一部の施行に伴い",  # an amending act
     "南国市児童福祉法施行条例の一部を改正する",  # inside a 条例's title
     "刑法学者が指摘した",  # a field of study
+    "消防法令に適合しない",  # the laws of a field
     "市民法の考え方",  # 民法 inside a longer word
     "高知県生活保護法施行細則第3条",  # a prefecture's rule under the law, not the law
     "生活保護法による保護の基準（昭和38年厚生省告示第158号）",  # inside a 告示's title

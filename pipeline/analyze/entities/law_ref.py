@@ -82,10 +82,11 @@ FIELD_TITLE = re.compile(r"(?:教授|准教授|助教|講師|弁護士|研究員
 FIELD_WORD = re.compile(r"(?:専門|専攻)(?:は|:)?$")
 # Before a short name: still the law (旧薬事法, 改正番号法, 現行憲法).
 AMENDED_PREFIX = re.compile(r"(?:旧|新|改正|現行)$")
-# After a name: not the law itself (医療法人, 刑法学, 道路交通法の一部を改正する法律, and a
-# 施行細則 or 施行令 the list does not have: a prefecture's 生活保護法施行細則, a repealed order).
+# After a name: not the law itself (医療法人, 刑法学, 消防法令 (laws of a field), 道路交通法の一部を
+# 改正する法律, and a 施行細則 or 施行令 the list does not have: a prefecture's 生活保護法施行細則, a
+# repealed order).
 NOT_THE_LAW_AFTER = re.compile(
-    r"人|学|律|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)"
+    r"人|学|律|令(?!和)|(?:等)?の一部を改正する(?:法律|政令|省令|府令|規則|命令)"
     r"|施行(?:令|規則|細則|条例|規程|法)"
 )
 # A name inside the title of an act that is not a law: a 条例 (児童福祉法に基づく…の基準を定める
