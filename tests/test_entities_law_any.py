@@ -144,6 +144,14 @@ def test_a_bare_enforcement_order_is_the_last_laws():
         "322M40000008029第12条の4"]
 
 
+def test_a_short_name_defined_again_for_a_local_regulation_is_no_longer_the_laws():
+    text = (
+        "人事院規則（以下「規則」という。）…会計法（昭和22年法律第35号。以下「規則」という。）規則第1条。"
+        "新潟市契約規則（昭和59年新潟市規則第24号。以下「規則」という。）…規則第10条第2号"
+    )
+    assert keys(text) == ["322AC0000000035", "322AC0000000035第1条"]
+
+
 def test_a_name_defined_for_a_local_regulation_is_not_a_law():
     text = "新潟市契約規則（昭和59年新潟市規則第24号。以下「規則」という。）…規則第10条第2号により免除する。"
     assert keys(text) == []

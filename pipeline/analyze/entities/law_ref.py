@@ -17,7 +17,8 @@ for an article of the 附則.
 
 A name followed by 「(平成25年法律第27号、以下「番号法」という。)」 is one mention (also when a scan
 lost the closing parenthesis); the law number identifies the law when the name alone does not, and
-the defined name (番号法, 法, 施行令) is known from there on. A name that heads an amending act's
+the defined name (番号法, 法, 施行令) is known from there on (until defined again for something that
+is not a law, such as a city's 規則). A name that heads an amending act's
 title (道路交通法の一部を改正する法律) or sits inside a 条例's title is not a reference to it.
 
 Sequences and ranges: 第5条及び第6条, 第5条、第6条及び第8条, 第3条から第5条まで (one entity per
@@ -354,11 +355,12 @@ class Defined(Rule):
         # Every occurrence, after its definition, of a name defined somewhere; `resolve` keeps
         # those a law's note defined (the reading knows which by then).
         out = []
+        defined: dict[str, int] = {}  # each name, from its first definition on
         for m in ALIAS_RE.finditer(r.c):
-            alias = m["alias"]
-            if alias in r.table.names:
-                continue  # 以下「番号法」という: a name known anyway
-            i = r.c.find(alias, m.end())
+            if m["alias"] not in r.table.names:  # 以下「番号法」という: a name known anyway
+                defined.setdefault(m["alias"], m.end())
+        for alias, after in defined.items():
+            i = r.c.find(alias, after)
             while i >= 0:
                 out.append(Hit(i, i + len(alias), self, alias))
                 i = r.c.find(alias, i + len(alias))
@@ -377,6 +379,18 @@ class Defined(Rule):
             return None
         end, part, part_at = tail(c, e)
         return Ref(s, max(end, e), law, part, None, part_at)
+
+
+class Redefined(Rule):
+    """以下「規則」という after something that is not a law (新潟市契約規則): from there on the name
+    is not a law's, whatever it named before. (A law's own note is read with the law's name.)"""
+
+    in_quotes = True
+    pattern = ALIAS_RE
+
+    def resolve(self, hit: Hit, r: Reading) -> Ref | None:
+        r.aliases.pop(hit.data["alias"], None)
+        return None
 
 
 class Numbered(Rule):
@@ -545,8 +559,8 @@ class HeadedArticle(Rule):
 
 # In order of precedence where two start at the same place.
 RULES: tuple[Rule, ...] = (
-    Named(), Defined(), Numbered(), SameLaw(), Same(), BareLaw(), BareOrder(), ListItem(),
-    BareAppendix(), HeadedArticle(),
+    Named(), Defined(), Redefined(), Numbered(), SameLaw(), Same(), BareLaw(), BareOrder(),
+    ListItem(), BareAppendix(), HeadedArticle(),
 )  # fmt: skip
 _PRECEDENCE = {rule: i for i, rule in enumerate(RULES)}
 
