@@ -19,8 +19,10 @@ def test_full_title_with_number_and_defined_name():
     assert e.text == text[: text.index("の規定")]
     assert e.attrs == {
         "law": "番号法",
-        "law_full_name": "行政手続における特定の個人を識別するための番号の利用等に関する法律",
+        "law_id": "425AC0000000027",
+        "law_title": "行政手続における特定の個人を識別するための番号の利用等に関する法律",
         "law_number": "平成25年法律第27号",
+        "category": "法律",
         "article": "19", "paragraph": None, "item": 1, "appendix": None,
     }  # fmt: skip
 

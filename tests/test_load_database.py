@@ -50,7 +50,8 @@ def test_schema(tmp_path):
         "vertical", "text", "start", "end"]
     assert [c.name for c in a.db["entities"].columns][:8] == [
         "id", "document_id", "page", "kind", "text", "value", "start", "end"]
-    assert {"date_start", "amount", "law", "article", "code", "name", "attrs"} <= set(
+    assert {"date_start", "amount", "law", "law_id", "law_title", "article", "code", "name",
+            "attrs"} <= set(
         a.db["entities"].columns_dict)
     assert a.db["pages"].foreign_keys[0].other_table == "documents"
     # External-content FTS5 tables, as Datasette detects them.
@@ -59,7 +60,7 @@ def test_schema(tmp_path):
     assert "tokenize='ja_bigram'" in a.db["documents_fts"].schema
     assert 'content="documents"' in a.db["documents_fts"].schema
     assert {tuple(i.columns) for i in a.db["entities"].indexes} >= {
-        ("kind", "value"), ("document_id",), ("code",), ("law",)}
+        ("kind", "value"), ("document_id",), ("code",), ("law_id",)}
     # Reference tables.
     assert a.db["municipalities"].count == 1916
     assert a.db["municipalities"].get("131121")["name"] == "世田谷区"
@@ -70,7 +71,7 @@ def test_schema(tmp_path):
     assert a.db.execute("pragma journal_mode").fetchone() == ("wal",)
     assert a.db.execute("pragma busy_timeout").fetchone() == (30000,)
     info = dict(rows(a, "select key, value from archive_info"))
-    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "2"
+    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "3"
     # Large pages keep a document's row on one page; the facet columns are indexed.
     assert a.db.execute("pragma page_size").fetchone() == (16384,)
     assert {tuple(i.columns) for i in a.db["documents"].indexes} >= {
@@ -103,6 +104,9 @@ def test_entity_rows_have_typed_columns_and_pages(archive):
     assert (law["page"], law["law"], law["article"], law["item"], law["paragraph"]) == (
         2, "番号法", "19", "7", None)
     assert law["law_number"] == "平成二十五年法律第二十七号"
+    assert (law["law_id"], law["law_title"]) == (
+        "425AC0000000027", "行政手続における特定の個人を識別するための番号の利用等に関する法律")
+    assert json.loads(law["attrs"]) == {"category": "法律"}
     date = next(archive.db.query("select * from entities where document_id = ? and kind = 'date'", [n.id]))
     assert (date["text"], date["date_start"], date["date_end"], date["date_precision"], date["page"]) == (
         "平 成 28 年 9 月 16 日", "2016-09-16", "2016-09-16", "day", 1)
@@ -369,10 +373,26 @@ def test_an_archive_of_schema_version_1_is_upgraded_when_opened(tmp_path):
         a.db.conn.commit()
     with Archive(path) as a:
         info = dict(rows(a, "select key, value from archive_info"))
-        assert info["schema_version"] == "2" and a.version() == v
+        assert info["schema_version"] == "3" and a.version() == v
         assert {("kind",), ("issuer",), ("issued_year",)} <= {
             tuple(i.columns) for i in a.db["documents"].indexes}
         assert ("kind", "date_start") in {tuple(i.columns) for i in a.db["entities"].indexes}
+
+
+def test_an_archive_of_schema_version_2_gets_the_law_id_columns(tmp_path):
+    path = tmp_path / "old.db"
+    with Archive(path) as a:
+        a.add(sample_documents())
+        a.db.execute("drop index idx_entities_law_id")
+        for column in ("law_id", "law_title"):  # added by version 3
+            a.db.execute(f"alter table entities drop column {column}")
+        a.db.execute("update archive_info set value = '2' where key = 'schema_version'")
+        a.db.conn.commit()
+    with Archive(path) as a:
+        assert dict(rows(a, "select key, value from archive_info"))["schema_version"] == "3"
+        assert {"law_id", "law_title"} <= set(a.db["entities"].columns_dict)
+        assert ("law_id",) in {tuple(i.columns) for i in a.db["entities"].indexes}
+        assert rows(a, "select count(*) from entities where law_id is not null") == [(0,)]
 
 
 def test_a_rebuild_archives_documents_by_date_of_issue(tmp_path):

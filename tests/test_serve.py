@@ -153,7 +153,9 @@ def test_tables_sorted_by_rowid_may_be_sorted_by_any_column():
 
 def test_entities_facets(get):
     data = get("/archive/entities.json?_size=0").json()
-    assert set(data["facet_results"]) >= {"kind", "law", "name", "date_precision"}
+    assert set(data["facet_results"]) >= {"kind", "law", "law_id", "name", "date_precision"}
+    law_ids = {r["value"]: r["count"] for r in data["facet_results"]["law_id"]["results"]}
+    assert law_ids == {"425AC0000000027": 1}
 
 
 def test_document_page_marks_entities(get):
@@ -164,6 +166,9 @@ def test_document_page_marks_entities(get):
     assert ('<mark class="entity entity-date" data-kind="date" data-value="2016-09-16" '
             'title="date: 2016-09-16" id="e-2">平 成 28 年 9 月 16 日</mark>') in html
     assert 'class="entity entity-law-ref" data-kind="law_ref" data-value="番号法第19条第7号"' in html
+    # Each law reference links to the law on e-Gov.
+    assert ('<a class="egov" href="https://laws.e-gov.go.jp/law/425AC0000000027" '
+            'title="e-Gov 法令検索">番号法</a>') in html
     assert '<section class="page" id="page-2">' in html
     assert "日付 Dates" in html and "法令 Laws" in html and "文書番号 Document numbers" in html
     assert doc.title in html
@@ -257,6 +262,8 @@ CANNED = [
     ("documents_citing_law", {"law_ref": "番号法第19条"}, ["document_id", "cited_as"],
      [[ID["notice"], "番号法第19条第7号"]]),
     ("documents_citing_law", {"law_ref": "番号法第1条"}, ["document_id"], []),
+    ("documents_citing_law", {"law_ref": "425AC0000000027"}, ["document_id", "cited_as"],
+     [[ID["notice"], "番号法第19条第7号"]]),
     ("amounts_by_document", {"document_id": ""}, ["text", "amount"],
      [["30,000,000円", 30000000], ["約940円", 940]]),
     ("municipality_mentions_by_year", {"municipality": "世田谷"}, ["issued_year", "code", "documents"],

@@ -1,1 +1,2 @@
-"""Reference tables (CC0 data from /work/shared/data, curated laws.json); see README.md."""
+"""Reference tables (copies from /work/shared/data: municipalities, e-Gov's list of laws in
+force; curated laws.json); see README.md."""

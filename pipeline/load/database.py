@@ -288,11 +288,13 @@ class Archive:
                 _write_info(self.db, 0)
 
     def _upgrade(self) -> None:
-        """Bring an archive written by an earlier schema version up to this one: the new indexes
-        and the stored content sum (the page size stays; `pipeline build` renews it)."""
+        """Bring an archive written by an earlier schema version up to this one: the new columns
+        (empty until `pipeline build` refills them), the new indexes and the stored content sum
+        (the page size stays; `pipeline build` renews it)."""
         with write_transaction(self.db):
             if self._info("schema_version") == schema.SCHEMA_VERSION:
                 return  # another process just did
+            schema.add_missing_columns(self.db)
             schema.create_indexes(self.db, if_not_exists=True)
             _write_info(self.db, content_sum(self.db))
 

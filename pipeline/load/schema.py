@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from .fts import TOKENIZER
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: entities.law_id, law_title (law_full_name gone)
 # Pages four times SQLite's default keep a document row (its text is ~4.5 KB on average) on its
 # page instead of spilling into overflow pages, so a search that looks up most of 100,000 documents
 # reads fewer pages (counting 80,000 hits: 38 -> 31 ms). Larger pages gain a little more there but
@@ -63,7 +63,8 @@ ATTR_COLUMNS: dict[str, dict[str, str]] = {
     "money": {k: k for k in ("amount", "approximate", "bound", "vague")},
     "law_ref": {
         k: k
-        for k in ("law", "law_full_name", "law_number", "article", "paragraph", "item", "appendix")
+        for k in ("law", "law_id", "law_title", "law_number", "article", "paragraph", "item",
+                  "appendix")
     },
     "municipality": {k: k for k in ("code", "prefecture", "name")},
     "prefecture": {k: k for k in ("code", "prefecture", "name")},
@@ -89,7 +90,8 @@ ENTITIES = {
     "vague": int,
     # law_ref
     "law": str,
-    "law_full_name": str,
+    "law_id": str,
+    "law_title": str,
     "law_number": str,
     "article": str,
     "paragraph": str,
@@ -157,7 +159,10 @@ INDEXES = {
     "pages": [("document_id",)],
     # (kind, date_start): the timeline in date order without sorting a million dates first
     # (3.7 s -> 8 ms at 100,000 documents).
-    "entities": [("kind", "value"), ("document_id",), ("code",), ("law",), ("kind", "date_start")],
+    # law_id: the law a reference is to, however the text named it (the law facet).
+    "entities": [
+        ("kind", "value"), ("document_id",), ("code",), ("law_id",), ("kind", "date_start"),
+    ],
     "doc_tables": [("document_id",)],
     "table_cells": [("document_id",), ("text",)],
 }
@@ -239,6 +244,15 @@ def create(db: Database, full_text: bool = True) -> None:
     if full_text:
         create_full_text(db)
     load_reference(db)
+
+
+def add_missing_columns(db: Database) -> None:
+    """Columns a newer schema version added, on an archive an older one wrote."""
+    for table, (columns, _) in COLUMNS.items():
+        have = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
 
 
 def create_indexes(db: Database, if_not_exists: bool = False) -> None:

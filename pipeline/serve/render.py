@@ -26,7 +26,7 @@ KIND_ORDER = list(KIND_LABELS)
 FACT_COLUMNS = {
     "date": ["date_start", "date_end", "date_precision"],
     "money": ["amount", "approximate", "bound", "vague"],
-    "law_ref": ["law", "article", "paragraph", "item", "appendix", "law_full_name"],
+    "law_ref": ["law", "article", "paragraph", "item", "appendix", "law_id", "law_title"],
     "municipality": ["name", "code", "prefecture"],
     "prefecture": ["name", "code"],
 }
@@ -98,6 +98,15 @@ def fact_groups(entities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         groups.append({"kind": kind, "label": KIND_LABELS.get(kind, kind), "columns": columns,
                        "rows": rows})
     return groups
+
+
+EGOV_LAW_URL = "https://laws.e-gov.go.jp/law/{law_id}"
+
+
+def egov_url(law_id: str) -> str:
+    """The law's page on e-Gov 法令検索 (the whole law: its article anchors are not a documented
+    format)."""
+    return EGOV_LAW_URL.format(law_id=law_id)
 
 
 def format_value(column: str, value: Any) -> str:

@@ -151,6 +151,7 @@ async def document(request, datasette):
         "entity_count": len(entities),
         "tables": tables,
         "format_value": render.format_value,
+        "egov_url": render.egov_url,
         "archive_version": version,
         "has_source": source is not None,
         "has_images": sources.renderable(source),
