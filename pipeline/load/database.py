@@ -29,7 +29,7 @@ from sqlite_utils.utils import sqlite3
 
 from .. import __version__
 from ..model import Document
-from . import schema
+from . import related, schema
 from .fts import TOKENIZER, load_extension
 from .rows import Rows, rows_for
 from .search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
@@ -193,6 +193,8 @@ class Archive:
             total = self._stored_sum() - _digests(self.db, ids)  # those being replaced
             self._delete(ids)
             _insert_rows(self.db, rows)
+            related.index(self.db, rows.documents, rows.pages)
+            related.link(self.db, ids)
             _write_info(self.db, total + _digests(self.db, ids))
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -237,6 +239,7 @@ class Archive:
                     schema.create(new, full_text=False)
                     _copy_staged(new)
                     schema.create_full_text(new)
+                    _link_all(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
                     # would fall on the next writes (an add dirtying 135 pages instead of 50).
                     for fts in ("documents_fts", "pages_fts"):
@@ -294,6 +297,9 @@ class Archive:
             if self._info("schema_version") == schema.SCHEMA_VERSION:
                 return  # another process just did
             schema.create_indexes(self.db, if_not_exists=True)
+            if related.LSH_TABLE not in self.db.table_names():
+                related.create(self.db)
+                _link_all(self.db)
             _write_info(self.db, content_sum(self.db))
 
     def _info(self, key: str) -> str | None:
@@ -308,6 +314,7 @@ class Archive:
         if not ids:
             return 0
         n = 0
+        related.forget(self.db, ids)
         for chunk in _chunks(ids, 500):
             marks = ", ".join("?" * len(chunk))
             for table in schema.DOCUMENT_TABLES:
@@ -328,6 +335,20 @@ def _insert_rows(db: Database, rows: Rows, into: str = "main") -> None:
         sql = (f"insert into [{into}].[{table}] ({', '.join(f'[{c}]' for c in columns)}) "
                f"values ({', '.join('?' * len(columns))})")
         db.conn.executemany(sql, ([jsonify_if_needed(r.get(c)) for c in columns] for r in records))
+
+
+def _link_all(db: Database) -> None:
+    """Index every document for near-duplicate search, then link each to its copies."""
+    ids = []
+    for chunk in _batched(db.execute("select id, text from documents order by rowid"), REBUILD_CHUNK):
+        docs = [{"id": i, "text": t} for i, t in chunk]
+        chunk_ids = [d["id"] for d in docs]
+        marks = ", ".join("?" * len(chunk_ids))
+        pages = [{"document_id": d, "page": p, "text": t} for d, p, t in db.execute(
+            f"select document_id, page, text from pages where document_id in ({marks})", chunk_ids)]
+        related.index(db, docs, pages)
+        ids.extend(chunk_ids)
+    related.link(db, ids)
 
 
 def _stage(db: Database, docs: Iterable[Document]) -> None:
@@ -364,8 +385,8 @@ def _write_info(db: Database, total: int) -> None:
     )
 
 
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
     for item in items:
         batch.append(item)
         if len(batch) == size:
