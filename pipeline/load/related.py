@@ -38,7 +38,8 @@ SHINGLE = 4  # characters per shingle: 3 merges unrelated texts more, 5 loses mo
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: J 0.3 -> 0.23, 0.5 -> 0.87, 0.8 -> 1.0
 MIN_SHINGLES = 30  # shorter texts (a cover sheet, a blank page) would match anything like them
-MAX_CANDIDATES = 200  # verified per document, those sharing the most bands first
+MIN_SHARED_BANDS = 2  # P(a band matches) = J^4: expected 4 bands at J 0.6, 14 at 0.82 (OCR's worst)
+MAX_CANDIDATES = 20  # verified exactly per document, those sharing the most bands first
 
 SAME_MIN = 0.6  # Jaccard of the 4-gram sets: OCR'd copies measured 0.82-1.0, different documents ≤ 0.22
 REVISION_MIN = 0.4  # a heavily edited version, of a similar length
@@ -188,8 +189,9 @@ def candidates(db: Database, document_id: str) -> list[str]:
         from [{LSH_TABLE}] mine join [{LSH_TABLE}] other
           on other.band = mine.band and other.bucket = mine.bucket
         where mine.document_id = ? and other.document_id != ?
-        group by other.document_id order by shared desc, other.document_id limit ?""",
-        [document_id, document_id, MAX_CANDIDATES],
+        group by other.document_id having shared >= ?
+        order by shared desc, other.document_id limit ?""",
+        [document_id, document_id, MIN_SHARED_BANDS, MAX_CANDIDATES],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -201,6 +203,8 @@ def link(db: Database, ids: list[str]) -> int:
 
     def text(doc_id: str) -> str:
         if doc_id not in texts:
+            if len(texts) > 2_000:  # a rebuild links every document: keep memory bounded
+                texts.clear()
             row = db.execute("select text from documents where id = ?", [doc_id]).fetchone()
             texts[doc_id] = row[0] if row else ""
         return texts[doc_id]

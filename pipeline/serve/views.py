@@ -161,6 +161,9 @@ async def document(request, datasette):
         "entities_url": datasette.urls.table(db.name, "entities")
         + "?" + urllib.parse.urlencode({"document_id": doc["id"]}),
     }
+    from . import research  # here: research imports this module's helpers
+
+    context.update(await research.document_extras(datasette, db, doc, version))
     html = await datasette.render_template("document.html", context, request=request,
                                            view_name="document")
     return Response.html(html)
@@ -196,6 +199,10 @@ async def search(request, datasette):
         "fts_sql_url": query_url(datasette, db, SEARCH_DOCUMENTS_SQL.strip(),
                                  search_params(q, limit=50), info.get("version")) if q else None,
     }
+    if q and not error:
+        from . import research
+
+        context.update(await research.search_extras(datasette, db, q, info.get("version")))
     html = await datasette.render_template("archive_search.html", context, request=request,
                                            view_name="archive_search")
     return Response.html(html)
