@@ -9,9 +9,9 @@ similarity):
   least one passage of `REWRITE_MIN` characters or more added, removed or rewritten.
 - `contains` / `contained_in`: one document holds the other (a bundle that reproduces a notice).
 
-`similarity` is what a reader can check: for same/revision the share of characters that match in
-order (difflib's ratio on the texts without whitespace: 0.98 = 98% identical), for contains the
-share of the smaller document's text found in the larger one.
+`similarity` is what a reader can check: the share of the text found in the other document (each
+character covered by a 4-character sequence the other text also has; 0.98 = 98% of the text in
+common), averaged over the two for same/revision, of the smaller one for contains.
 
 Finding candidates costs no pass over all pairs: every document, and every page of a document of
 several pages, gets a MinHash signature (datasketch) over its character 4-grams, NFKC-folded and
@@ -35,18 +35,19 @@ from datasketch import MinHash
 from sqlite_utils import Database
 
 SHINGLE = 4  # characters per shingle: 3 merges unrelated texts more, 5 loses more to OCR errors
+COVER = 8  # characters per gram when looking for passages of one text missing from the other
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: J 0.3 -> 0.23, 0.5 -> 0.87, 0.8 -> 1.0
 MIN_SHINGLES = 30  # shorter texts (a cover sheet, a blank page) would match anything like them
 MIN_SHARED_BANDS = 2  # P(a band matches) = J^4: expected 4 bands at J 0.6, 14 at 0.82 (OCR's worst)
-MAX_CANDIDATES = 20  # verified exactly per document, those sharing the most bands first
+MAX_CANDIDATES = 10  # verified exactly per document, those sharing the most bands first
 
 SAME_MIN = 0.6  # Jaccard of the 4-gram sets: OCR'd copies measured 0.82-1.0, different documents ≤ 0.22
 REVISION_MIN = 0.4  # a heavily edited version, of a similar length
 CONTAINS_MIN = 0.8  # share of the smaller document's 4-grams inside the larger
 CONTAINS_MAX_RATIO = 0.7  # the smaller is at most this share of the larger's length
-REWRITE_MIN = 20  # characters changed in a row: OCR never does this, an edit does (measured ≤ 12)
-DIFF_MAX_CHARS = 30_000  # difflib is quadratic at worst: compare at most this much
+REWRITE_MIN = 25  # characters in a row of one text not in the other: an edit. OCR: at most 19 measured
+# (a line fragment Tesseract dropped from the letter); the test set's edits leave 33 and 43.
 
 LSH_TABLE = "doc_lsh"
 RELATED_TABLE = "related"
@@ -112,31 +113,55 @@ class Link:
 
 def compare(a_id: str, a_text: str, b_id: str, b_text: str) -> Link | None:
     """The relation between two documents, or None when they are not copies of one another."""
-    a, b = shingles(a_text), shingles(b_text)
-    if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
+    return compare_texts(a_id, Text(a_text), b_id, Text(b_text))
+
+
+class Text:
+    """A document's text as the comparison sees it: squeezed (NFKC, no whitespace), its set of
+    4-grams (similarity) and of COVER-grams (what is found in the other text, and where not)."""
+
+    def __init__(self, text: str):
+        self.squeezed = s = squeeze(text)
+        self.grams = {s[i : i + SHINGLE] for i in range(len(s) - SHINGLE + 1)}
+        self.long_grams = {s[i : i + COVER] for i in range(len(s) - COVER + 1)}
+
+    def found_in(self, other: "Text") -> tuple[float, int]:
+        """The share of this text's characters covered by a COVER-gram the other text also has,
+        and the longest run of characters not covered. A misread character leaves itself alone
+        uncovered (the grams on either side of it still match); an added or rewritten sentence
+        leaves all of it, since its 8-grams occur nowhere in the other text, where 4-grams of
+        common words (について, 平成29年) would."""
+        s = self.squeezed
+        n = len(s)
+        covered = bytearray(n)
+        for i in range(n - COVER + 1):
+            if s[i : i + COVER] in other.long_grams:
+                covered[i : i + COVER] = b"\x01" * COVER
+        longest = run = 0
+        for c in covered:
+            run = 0 if c else run + 1
+            longest = max(longest, run)
+        return (sum(covered) / n if n else 0.0), longest
+
+
+def compare_texts(a_id: str, a: Text, b_id: str, b: Text) -> Link | None:
+    if len(a.grams) < MIN_SHINGLES or len(b.grams) < MIN_SHINGLES:
         return None
-    common = len(a & b)
-    jaccard = common / len(a | b)
-    (small_id, small), (large_id, large) = sorted([(a_id, a), (b_id, b)], key=lambda x: (len(x[1]), x[0]))
-    containment = common / len(small)
-    if containment >= CONTAINS_MIN and len(small) <= CONTAINS_MAX_RATIO * len(large):
-        return Link(large_id, small_id, "contains", round(containment, 3))
-    if jaccard < REVISION_MIN:
+    common = len(a.grams & b.grams)
+    jaccard = common / len(a.grams | b.grams)
+    (small_id, small), (large_id, large) = sorted([(a_id, a), (b_id, b)],
+                                                  key=lambda x: (len(x[1].grams), x[0]))
+    if (common / len(small.grams) >= CONTAINS_MIN
+            and len(small.grams) <= CONTAINS_MAX_RATIO * len(large.grams)):
+        coverage, _ = small.found_in(large)
+        return Link(large_id, small_id, "contains", round(coverage, 3))
+    if jaccard < REVISION_MIN or (jaccard < SAME_MIN and len(small.grams) < 0.5 * len(large.grams)):
         return None
-    if jaccard < SAME_MIN and not len(small) >= 0.5 * len(large):
-        return None
-    ratio, longest_change = _diff(squeeze(a_text), squeeze(b_text))
-    relation = "same" if jaccard >= SAME_MIN and longest_change < REWRITE_MIN else "revision"
+    cover_a, gap_a = a.found_in(b)
+    cover_b, gap_b = b.found_in(a)
+    relation = "same" if jaccard >= SAME_MIN and max(gap_a, gap_b) < REWRITE_MIN else "revision"
     first, second = sorted([a_id, b_id])
-    return Link(first, second, relation, round(ratio, 3))
-
-
-def _diff(a: str, b: str) -> tuple[float, int]:
-    """difflib's ratio and the longest run of changed characters."""
-    matcher = difflib.SequenceMatcher(None, a[:DIFF_MAX_CHARS], b[:DIFF_MAX_CHARS], autojunk=False)
-    longest = max((max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-                   if tag != "equal"), default=0)
-    return matcher.ratio(), longest
+    return Link(first, second, relation, round((cover_a + cover_b) / 2, 3))
 
 
 def diff_lines(a_text: str, b_text: str) -> list[tuple[str, str, str]]:
@@ -199,14 +224,14 @@ def candidates(db: Database, document_id: str) -> list[str]:
 def link(db: Database, ids: list[str]) -> int:
     """Find and store the relatives of the documents `ids` (already indexed). Returns the number
     of links written. The caller holds the write transaction."""
-    texts: dict[str, str] = {}
+    texts: dict[str, Text] = {}
 
-    def text(doc_id: str) -> str:
+    def text(doc_id: str) -> Text:
         if doc_id not in texts:
             if len(texts) > 2_000:  # a rebuild links every document: keep memory bounded
                 texts.clear()
             row = db.execute("select text from documents where id = ?", [doc_id]).fetchone()
-            texts[doc_id] = row[0] if row else ""
+            texts[doc_id] = Text(row[0] if row else "")
         return texts[doc_id]
 
     done: set[tuple[str, str]] = set()
@@ -217,7 +242,7 @@ def link(db: Database, ids: list[str]) -> int:
             if pair in done:
                 continue
             done.add(pair)
-            found = compare(doc_id, text(doc_id), other, text(other))
+            found = compare_texts(doc_id, text(doc_id), other, text(other))
             if found:
                 rows.extend(found.rows())
     if rows:
