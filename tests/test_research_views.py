@@ -134,3 +134,31 @@ def test_timeline_in_the_browser(archive_path):
             browser.close()
     finally:
         stop_server(proc)
+
+
+def test_search_with_synonyms_is_a_switch(tmp_path):
+    """マイナンバー finds 個人番号 only with the switch on, and the page says what else it searched."""
+    from pipeline.analyze.synonyms import synonym_terms
+
+    texts = {"a": "マイナンバーカードの交付について", "b": "個人番号の利用について", "c": "自治体の窓口"}
+    docs = []
+    for name, text in texts.items():
+        doc = make_document(f"{name}.pdf", [Page(1, text)], title=name)
+        doc.synonym_terms = synonym_terms(text)
+        docs.append(doc)
+    assert [21197, "個人番号"] in docs[1].synonym_terms
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.add(docs)
+    ds = make_datasette(path)
+    asyncio.run(ds.invoke_startup())
+    get = lambda p: asyncio.run(ds.client.get(p))  # noqa: E731
+    q = urllib.parse.quote("マイナンバー")
+    plain = get(f"/-/search?q={q}&_format=json").json()
+    assert [d["title"] for d in plain["documents"]] == ["a"] and plain["also_searched"] == []
+    expanded = get(f"/-/search?q={q}&synonyms=1&_format=json").json()
+    assert sorted(d["title"] for d in expanded["documents"]) == ["a", "b"]
+    assert expanded["also_searched"] == ["個人番号"]
+    html = get(f"/-/search?q={q}&synonyms=1").text
+    assert "Also searched 類義語:" in html and "個人番号</a>" in html
+    assert 'name="synonyms" value="1" checked' in html

@@ -29,7 +29,7 @@ from sqlite_utils.utils import sqlite3
 
 from .. import __version__
 from ..model import Document
-from . import related, schema
+from . import related, schema, terms
 from .fts import TOKENIZER, load_extension
 from .rows import Rows, rows_for
 from .search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
@@ -193,6 +193,7 @@ class Archive:
             total = self._stored_sum() - _digests(self.db, ids)  # those being replaced
             self._delete(ids)
             _insert_rows(self.db, rows)
+            terms.store(self.db, docs)
             related.index(self.db, rows.documents, rows.pages)
             related.link(self.db, ids)
             _write_info(self.db, total + _digests(self.db, ids))
@@ -234,10 +235,13 @@ class Archive:
                 new.execute("PRAGMA staging.synchronous = OFF")
                 with write_transaction(new):
                     schema.create_staging(new, "staging")
+                    terms.create(new, "staging")
                     _stage(new, docs)
                 with write_transaction(new):
                     schema.create(new, full_text=False)
                     _copy_staged(new)
+                    new.execute(f"insert into main.[{terms.TABLE}] select * from staging.[{terms.TABLE}]"
+                                " order by group_id, term")
                     schema.create_full_text(new)
                     _link_all(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
@@ -297,6 +301,7 @@ class Archive:
             if self._info("schema_version") == schema.SCHEMA_VERSION:
                 return  # another process just did
             schema.create_indexes(self.db, if_not_exists=True)
+            terms.create(self.db)
             if related.LSH_TABLE not in self.db.table_names():
                 related.create(self.db)
                 _link_all(self.db)
@@ -361,6 +366,7 @@ def _stage(db: Database, docs: Iterable[Document]) -> None:
                 raise ValueError(f"document {doc['id']} given twice")
             seen.add(doc["id"])
         _insert_rows(db, rows, into="staging")
+        terms.store(db, chunk, schema="staging")
 
 
 def _copy_staged(db: Database) -> None:

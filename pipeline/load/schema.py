@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import related
+from . import related, terms
 from .fts import TOKENIZER
 
 SCHEMA_VERSION = "3"  # 3: doc_lsh and related (near-duplicates)
@@ -238,6 +238,7 @@ def create(db: Database, full_text: bool = True) -> None:
 
     create_indexes(db)
     related.create(db)
+    terms.create(db)
 
     if full_text:
         create_full_text(db)

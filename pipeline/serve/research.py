@@ -13,7 +13,6 @@ from typing import Any
 from datasette.utils.asgi import Response
 
 from ..load import related
-from ..load.search import fts_query
 from . import charts
 from .views import Missing, _document_row, answers_missing, archive_database, archive_info, query_url
 
@@ -197,10 +196,9 @@ async def document_extras(datasette, db, doc: dict, version: str | None) -> dict
     }
 
 
-async def search_extras(datasette, db, q: str, version: str | None) -> dict[str, Any]:
-    """The search page's chart: matching documents by year of issue, each bar the year's hits in
-    Datasette's documents table (the same search, ?_search=, and the year)."""
-    query = fts_query(q)
+async def search_extras(datasette, db, q: str, query: str, version: str | None) -> dict[str, Any]:
+    """The search page's chart: matching documents by year of issue (`query`: the FTS5 query the
+    page ran for `q`), each bar the year's hits in Datasette's documents table (?_search=q)."""
     if not query:
         return {}
     rows = await _rows(db, SEARCH_BY_YEAR_SQL, {"query": query})
