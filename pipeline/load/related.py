@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from collections import Counter
@@ -39,7 +40,10 @@ COVER = 8  # characters per gram when looking for passages of one text missing f
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # P(candidate) = 1-(1-J^4)^32: J 0.3 -> 0.23, 0.5 -> 0.87, 0.8 -> 1.0
 MIN_SHINGLES = 30  # shorter texts (a cover sheet, a blank page) would match anything like them
-MIN_SHARED_BANDS = 2  # P(a band matches) = J^4: expected 4 bands at J 0.6, 14 at 0.82 (OCR's worst)
+# P(a band matches) = J^4: of 32 bands, expected 4 shared at J 0.6, 14.5 at 0.82 (the least
+# similar OCR'd copy measured), 32 for a page reproduced whole. Fewer shared bands are documents
+# that merely quote each other's paragraphs: verifying them all cost minutes on the scale bench.
+MIN_SHARED_BANDS = 4
 MAX_CANDIDATES = 10  # verified exactly per document, those sharing the most bands first
 
 SAME_MIN = 0.6  # Jaccard of the 4-gram sets: OCR'd copies measured 0.82-1.0, different documents ≤ 0.22
@@ -224,15 +228,10 @@ def candidates(db: Database, document_id: str) -> list[str]:
 def link(db: Database, ids: list[str]) -> int:
     """Find and store the relatives of the documents `ids` (already indexed). Returns the number
     of links written. The caller holds the write transaction."""
-    texts: dict[str, Text] = {}
-
+    @lru_cache(maxsize=4096)  # a rebuild links every document: memory stays bounded
     def text(doc_id: str) -> Text:
-        if doc_id not in texts:
-            if len(texts) > 2_000:  # a rebuild links every document: keep memory bounded
-                texts.clear()
-            row = db.execute("select text from documents where id = ?", [doc_id]).fetchone()
-            texts[doc_id] = Text(row[0] if row else "")
-        return texts[doc_id]
+        row = db.execute("select text from documents where id = ?", [doc_id]).fetchone()
+        return Text(row[0] if row else "")
 
     done: set[tuple[str, str]] = set()
     rows = []
