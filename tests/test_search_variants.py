@@ -120,3 +120,20 @@ def test_datasette_search_box_finds_every_spelling(tmp_path):
     assert search("=髙橋") == {"髙橋"}
     assert search("渡辺") == {"渡邉"}
     assert search("斎藤") == set()
+
+
+def test_an_archive_indexed_under_another_folding_is_reindexed(tmp_path):
+    from pipeline.load.database import Archive
+    from pipeline.model import Page
+    from test_load_samples import make_document
+
+    path = tmp_path / "archive.db"
+    with Archive(path) as archive:
+        archive.add([make_document("a.pdf", [Page(1, "髙橋議員の質問")], title="a")])
+        # As an archive indexed before the variant table existed: 髙橋 indexed as written only.
+        archive.db.execute("update archive_info set value = 'old' where key = 'tokenizer_folding'")
+        archive.db.execute("delete from documents_fts")
+        archive.db.conn.commit()
+        assert archive.search("高橋") == []
+    with Archive(path) as archive:
+        assert [d["title"] for d in archive.search("高橋")] == ["a"]

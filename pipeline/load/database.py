@@ -30,7 +30,7 @@ from sqlite_utils.utils import sqlite3
 from .. import __version__
 from ..model import Document
 from . import related, schema, terms
-from .fts import TOKENIZER, load_extension
+from .fts import TOKENIZER, folding_digest, load_extension
 from .rows import Rows, rows_for
 from .search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
 
@@ -287,6 +287,8 @@ class Archive:
         if "archive_info" in self.db.table_names():
             if self._info("schema_version") != schema.SCHEMA_VERSION:
                 self._upgrade()
+            if self._info("tokenizer_folding") != folding_digest():
+                self._reindex()
             return
         with write_transaction(self.db):
             # Checked again under the lock: another process may have just created it.
@@ -306,6 +308,16 @@ class Archive:
                 related.create(self.db)
                 _link_all(self.db)
             _write_info(self.db, content_sum(self.db))
+
+    def _reindex(self) -> None:
+        """The tokenizer folds differently now (a new variant table): index the texts again, or
+        queries folded the new way would miss documents indexed the old way."""
+        with write_transaction(self.db):
+            if self._info("tokenizer_folding") == folding_digest():
+                return  # another process just did
+            for fts in ("documents_fts", "pages_fts"):
+                self.db.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+            _write_info(self.db, self._stored_sum())
 
     def _info(self, key: str) -> str | None:
         row = self.db.execute("select value from archive_info where key = ?", [key]).fetchone()
@@ -384,6 +396,7 @@ def _write_info(db: Database, total: int) -> None:
         "content_sum": f"{total:064x}",
         "schema_version": schema.SCHEMA_VERSION,
         "tokenizer": TOKENIZER,
+        "tokenizer_folding": folding_digest(),
         "built_with": f"pipeline {__version__}",
     }
     db["archive_info"].upsert_all(

@@ -65,6 +65,15 @@ def read_variants(path: Path = VARIANTS) -> dict[str, str]:
     return table
 
 
+def folding_digest() -> str:
+    """Identifies what the tokenizer folds (its source and the variant table): an archive indexed
+    under another folding has its full-text indexes rebuilt when opened."""
+    import hashlib
+
+    digest = hashlib.sha256(SOURCE.read_bytes() + VARIANTS.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def variants_header(table: dict[str, str]) -> str:
     """The C header fts_ja.c includes: VARIANTS sorted by variant, FAMILY every member, sorted."""
     pairs = sorted((ord(v), ord(s)) for v, s in table.items())
