@@ -53,6 +53,8 @@ CONTAINS_MAX_RATIO = 0.7  # the smaller is at most this share of the larger's le
 REWRITE_MIN = 25  # characters in a row of one text not in the other: an edit. OCR: at most 19 measured
 # (a line fragment Tesseract dropped from the letter); the test set's edits leave 33 and 43.
 
+_UNCOVERED = re.compile(b"\x00+")
+
 LSH_TABLE = "doc_lsh"
 RELATED_TABLE = "related"
 
@@ -141,11 +143,8 @@ class Text:
         for i in range(n - COVER + 1):
             if s[i : i + COVER] in other.long_grams:
                 covered[i : i + COVER] = b"\x01" * COVER
-        longest = run = 0
-        for c in covered:
-            run = 0 if c else run + 1
-            longest = max(longest, run)
-        return (sum(covered) / n if n else 0.0), longest
+        longest = max((len(m) for m in _UNCOVERED.findall(covered)), default=0)
+        return (covered.count(1) / n if n else 0.0), longest
 
 
 def compare_texts(a_id: str, a: Text, b_id: str, b: Text) -> Link | None:
