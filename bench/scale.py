@@ -236,6 +236,35 @@ def one_more_document(db: Path) -> float:
     return statistics.median(times)
 
 
+def link_one_document(db: Path) -> float:
+    """Median seconds of finding and verifying one document's copies (`related.index` and
+    `related.link`, the part of `Archive.add` that issue 12's goal bounds), over ONE_MORE_RUNS
+    runs, in a transaction rolled back each time."""
+    from pipeline.load import related
+
+    text = corpus.plain_text(ONE_MORE_SLUG)
+    times = []
+    archive = Archive(db)
+    try:
+        for run in range(ONE_MORE_RUNS):
+            sha = hashlib.sha256(f"{ONE_MORE_SLUG}/link/{run}".encode()).hexdigest()
+            doc_id = document_id(sha, 1, 1)
+            archive.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                archive.db.conn.execute(
+                    "insert into documents (id, sha256, text, page_start, page_end) values (?, ?, ?, 1, 1)",
+                    [doc_id, sha, text])
+                t = time.perf_counter()
+                related.index(archive.db, [{"id": doc_id, "text": text}], [])
+                related.link(archive.db, [doc_id])
+                times.append(time.perf_counter() - t)
+            finally:
+                archive.db.conn.execute("ROLLBACK")
+    finally:
+        archive.close()
+    return statistics.median(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -254,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.n_docs:,} documents in {time.perf_counter() - t:.1f} s, "
               f"{args.db.stat().st_size / 2**20:.0f} MiB")
     elif args.command == "one-more":
-        print(f"{one_more_document(args.db) * 1000:.1f} ms")
+        print(f"add: {one_more_document(args.db) * 1000:.1f} ms, "
+              f"link: {link_one_document(args.db) * 1000:.1f} ms")
     else:
         for n in args.n:
             doc = synthetic_document(n)

@@ -65,6 +65,8 @@ class Document:
     # Where the source file lives, relative to the archive's folder when it is inside it, so the
     # document page can link to the PDF and render page images.
     source_path: str | None = None
+    # [Sudachi synonym group, word] of the nouns that have one (analyze.synonyms).
+    synonym_terms: list = field(default_factory=list)
 
     @property
     def page_count(self) -> int:

@@ -4,7 +4,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 for pkg in tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert tesseract-ocr-osd poppler-utils \
-           fonts-ipaexfont fonts-noto-cjk chromium gcc libsqlite3-dev qpdf; do
+           fonts-ipaexfont fonts-noto-cjk chromium gcc libsqlite3-dev qpdf poppler-data; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -43,7 +43,7 @@ def test_schema(tmp_path):
     assert a.db["documents"].columns_dict == {
         "id": str, "title": str, "kind": str, "issuer": str, "issued_on": str, "issued_year": int,
         "source": str, "source_path": str, "sha256": str, "page_start": int, "page_end": int,
-        "page_count": int, "text": str, "entity_count": int, "municipalities": str, "laws": str,
+        "page_count": int, "text": str, "entity_count": int, "municipalities": str, "laws": str, "has_copies": int,
     }
     assert [c.name for c in a.db["pages"].columns] == [
         "id", "document_id", "page", "source_page", "method", "confidence", "rotation",
@@ -71,7 +71,7 @@ def test_schema(tmp_path):
     assert a.db.execute("pragma journal_mode").fetchone() == ("wal",)
     assert a.db.execute("pragma busy_timeout").fetchone() == (30000,)
     info = dict(rows(a, "select key, value from archive_info"))
-    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "3"
+    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "4"
     # Large pages keep a document's row on one page; the facet columns are indexed.
     assert a.db.execute("pragma page_size").fetchone() == (16384,)
     assert {tuple(i.columns) for i in a.db["documents"].indexes} >= {
@@ -86,7 +86,7 @@ def test_document_and_page_rows(archive):
         "id": doc.id, "title": doc.title, "kind": "質問書", "issuer": "市民団体",
         "issued_on": "2017-02-01", "issued_year": 2017, "source": "letter.pdf", "source_path": None,
         "sha256": doc.sha256, "page_start": 1, "page_end": 2, "page_count": 2, "text": doc.text,
-        "entity_count": 3, "municipalities": '["世田谷区"]', "laws": "[]",
+        "entity_count": 3, "municipalities": '["世田谷区"]', "laws": "[]", "has_copies": 0,
     }
     pages = list(archive.db.query(
         'select id, page, source_page, method, start, "end", text from pages'
@@ -368,12 +368,15 @@ def test_an_archive_of_schema_version_1_is_upgraded_when_opened(tmp_path):
         a.db.execute("drop index idx_entities_kind_date_start")
         a.db.execute("create index idx_entities_date_start on entities (date_start)")
         a.db.execute("delete from archive_info where key = 'content_sum'")
+        a.db.execute("drop table doc_lsh")
+        a.db.execute("drop table related")
         a.db.execute("update archive_info set value = '1' where key = 'schema_version'")
         a.db.execute("update archive_info set value = 'old' where key = 'version'")
         a.db.conn.commit()
     with Archive(path) as a:
         info = dict(rows(a, "select key, value from archive_info"))
-        assert info["schema_version"] == "3" and a.version() == v
+        assert info["schema_version"] == "4" and a.version() == v
+        assert a.db["doc_lsh"].count > 0 and "related" in a.db.table_names()
         assert {("kind",), ("issuer",), ("issued_year",)} <= {
             tuple(i.columns) for i in a.db["documents"].indexes}
         assert ("kind", "date_start") in {tuple(i.columns) for i in a.db["entities"].indexes}
@@ -389,7 +392,7 @@ def test_an_archive_of_schema_version_2_gets_the_law_id_columns(tmp_path):
         a.db.execute("update archive_info set value = '2' where key = 'schema_version'")
         a.db.conn.commit()
     with Archive(path) as a:
-        assert dict(rows(a, "select key, value from archive_info"))["schema_version"] == "3"
+        assert dict(rows(a, "select key, value from archive_info"))["schema_version"] == "4"
         assert {"law_id", "law_title"} <= set(a.db["entities"].columns_dict)
         assert ("law_id",) in {tuple(i.columns) for i in a.db["entities"].indexes}
         assert rows(a, "select count(*) from entities where law_id is not null") == [(0,)]

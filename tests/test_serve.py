@@ -122,8 +122,8 @@ def test_default_facets_only_when_few_enough_rows_match(get, monkeypatch):
     monkeypatch.setattr(facets, "FACET_MAX_ROWS", 2)
     narrow = get("/archive/documents.json?" + q({"_search": "変更申請"})).json()
     assert narrow["filtered_table_rows_count"] == 1
-    assert list(narrow["facet_results"]) == ["kind", "issuer", "issued_year", "issued_on",
-                                             "municipalities", "laws"]
+    assert list(narrow["facet_results"]) == ["kind", "issuer", "issued_year", "has_copies",
+                                             "issued_on", "municipalities", "laws"]
     assert narrow["facet_results"]["kind"]["results"][0]["value"] == "質問書"
     broad = get("/archive/documents.json?" + q({"_search": "区"})).json()
     assert broad["filtered_table_rows_count"] == 4
@@ -132,7 +132,7 @@ def test_default_facets_only_when_few_enough_rows_match(get, monkeypatch):
     assert list(asked["facet_results"]) == ["kind"]
     assert sum(f["count"] for f in asked["facet_results"]["kind"]["results"]) == 4
     html = get("/archive/documents").text
-    assert "Facets (kind, issuer, issued_year, issued_on, municipalities, laws) are shown when at most 5,000 rows match" in html
+    assert "Facets (kind, issuer, issued_year, has_copies, issued_on, municipalities, laws) are shown when at most 5,000 rows match" in html
 
 
 def test_documents_are_listed_in_archive_order(get):

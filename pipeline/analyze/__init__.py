@@ -16,6 +16,7 @@ from pipeline.model import Document, Entity
 from .metadata import describe
 from .nlp import nlp_entities
 from .segment import split_documents
+from .synonyms import synonym_terms
 
 try:
     from .entities import DocumentContext, extract_entities
@@ -41,6 +42,7 @@ def analyze_many(docs: list[Document], n_process: int = 2) -> list[Document]:
     names_per_doc = nlp_entities([doc.text for doc in docs], n_process=n_process)
     for doc, names in zip(docs, names_per_doc):
         doc.entities = merge(rule_entities(doc), names)
+        doc.synonym_terms = synonym_terms(doc.text)
     return docs
 
 

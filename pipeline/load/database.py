@@ -29,8 +29,8 @@ from sqlite_utils.utils import sqlite3
 
 from .. import __version__
 from ..model import Document
-from . import schema
-from .fts import TOKENIZER, load_extension
+from . import related, schema, terms
+from .fts import TOKENIZER, folding_digest, load_extension
 from .rows import Rows, rows_for
 from .search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
 
@@ -193,6 +193,9 @@ class Archive:
             total = self._stored_sum() - _digests(self.db, ids)  # those being replaced
             self._delete(ids)
             _insert_rows(self.db, rows)
+            terms.store(self.db, docs)
+            related.index(self.db, rows.documents, rows.pages)
+            related.link(self.db, ids)
             _write_info(self.db, total + _digests(self.db, ids))
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -232,11 +235,15 @@ class Archive:
                 new.execute("PRAGMA staging.synchronous = OFF")
                 with write_transaction(new):
                     schema.create_staging(new, "staging")
+                    terms.create(new, "staging")
                     _stage(new, docs)
                 with write_transaction(new):
                     schema.create(new, full_text=False)
                     _copy_staged(new)
+                    new.execute(f"insert into main.[{terms.TABLE}] select * from staging.[{terms.TABLE}]"
+                                " order by group_id, term")
                     schema.create_full_text(new)
+                    _link_all(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
                     # would fall on the next writes (an add dirtying 135 pages instead of 50).
                     for fts in ("documents_fts", "pages_fts"):
@@ -280,6 +287,8 @@ class Archive:
         if "archive_info" in self.db.table_names():
             if self._info("schema_version") != schema.SCHEMA_VERSION:
                 self._upgrade()
+            if self._info("tokenizer_folding") != folding_digest():
+                self._reindex()
             return
         with write_transaction(self.db):
             # Checked again under the lock: another process may have just created it.
@@ -296,7 +305,22 @@ class Archive:
                 return  # another process just did
             schema.add_missing_columns(self.db)
             schema.create_indexes(self.db, if_not_exists=True)
+            terms.create(self.db)
+            if related.LSH_TABLE not in self.db.table_names():
+                related.create(self.db)
+                self.db.execute("update documents set has_copies = 0 where has_copies is null")
+                _link_all(self.db)
             _write_info(self.db, content_sum(self.db))
+
+    def _reindex(self) -> None:
+        """The tokenizer folds differently now (a new variant table): index the texts again, or
+        queries folded the new way would miss documents indexed the old way."""
+        with write_transaction(self.db):
+            if self._info("tokenizer_folding") == folding_digest():
+                return  # another process just did
+            for fts in ("documents_fts", "pages_fts"):
+                self.db.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+            _write_info(self.db, self._stored_sum())
 
     def _info(self, key: str) -> str | None:
         row = self.db.execute("select value from archive_info where key = ?", [key]).fetchone()
@@ -310,6 +334,7 @@ class Archive:
         if not ids:
             return 0
         n = 0
+        related.forget(self.db, ids)
         for chunk in _chunks(ids, 500):
             marks = ", ".join("?" * len(chunk))
             for table in schema.DOCUMENT_TABLES:
@@ -332,6 +357,20 @@ def _insert_rows(db: Database, rows: Rows, into: str = "main") -> None:
         db.conn.executemany(sql, ([jsonify_if_needed(r.get(c)) for c in columns] for r in records))
 
 
+def _link_all(db: Database) -> None:
+    """Index every document for near-duplicate search, then link each to its copies."""
+    ids = []
+    for chunk in _batched(db.execute("select id, text from documents order by rowid"), REBUILD_CHUNK):
+        docs = [{"id": i, "text": t} for i, t in chunk]
+        chunk_ids = [d["id"] for d in docs]
+        marks = ", ".join("?" * len(chunk_ids))
+        pages = [{"document_id": d, "page": p, "text": t} for d, p, t in db.execute(
+            f"select document_id, page, text from pages where document_id in ({marks})", chunk_ids)]
+        related.index(db, docs, pages)
+        ids.extend(chunk_ids)
+    related.link(db, ids)
+
+
 def _stage(db: Database, docs: Iterable[Document]) -> None:
     """Rows of `docs`, a chunk at a time, into the staging tables."""
     seen: set[str] = set()
@@ -342,6 +381,7 @@ def _stage(db: Database, docs: Iterable[Document]) -> None:
                 raise ValueError(f"document {doc['id']} given twice")
             seen.add(doc["id"])
         _insert_rows(db, rows, into="staging")
+        terms.store(db, chunk, schema="staging")
 
 
 def _copy_staged(db: Database) -> None:
@@ -359,6 +399,7 @@ def _write_info(db: Database, total: int) -> None:
         "content_sum": f"{total:064x}",
         "schema_version": schema.SCHEMA_VERSION,
         "tokenizer": TOKENIZER,
+        "tokenizer_folding": folding_digest(),
         "built_with": f"pipeline {__version__}",
     }
     db["archive_info"].upsert_all(
@@ -366,8 +407,8 @@ def _write_info(db: Database, total: int) -> None:
     )
 
 
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

@@ -16,7 +16,17 @@
 **   - full-width ASCII -> ASCII; ASCII upper case -> lower case;
 **   - half-width katakana -> full-width, combining a following ﾞ/ﾟ (ｶﾞ -> ガ, ﾊﾟ -> パ);
 **   - the wave dashes ～ (U+FF5E) and ~ -> 〜 (U+301C), the form pipeline.normalize writes;
-**   - hyphen-like dashes (U+2010..2012, U+2212, U+FF0D) -> "-".
+**   - hyphen-like dashes (U+2010..2012, U+2212, U+FF0D) -> "-";
+**   - character variants (異体字: 髙 -> 高, 邊/邉 -> 辺, 﨑 -> 崎, 齋 -> 斎, ヶ -> ケ ...) -> one form, from the
+**     reviewed table pipeline/data/variants.tsv, compiled in as fts_ja_variants.h (VARIANTS);
+**   - が between two kanji -> ケ, so that 霞が関, 霞ヶ関 and 霞ケ関 meet (a particle が sits between
+**     kanji too, but it is folded the same way in documents and queries, so nothing is lost).
+**
+** Exact spelling: a bigram holding a character of a variant family (either form) is also indexed,
+** colocated, with the characters as written and a leading "=" ("=髙橋"). A query term that starts
+** with "=" asks for those tokens, so `=髙橋` finds 髙橋 only and `=高橋` finds 高橋 only, while
+** 高橋 and 髙橋 both find both. Snippets and highlights use the input offsets: they mark the text
+** as written.
 **
 ** One-character queries: in documents every character is also indexed as a unigram, colocated
 ** with the bigram that starts at it (FTS5_TOKEN_COLOCATED, the same position, so phrases are not
@@ -27,6 +37,8 @@
 ** builds that lack them; Debian's libsqlite3-dev ships no separate fts5.h.
 */
 #include <string.h>
+
+#include "fts_ja_variants.h"  /* VARIANTS[][2]: {variant, standard} by variant; FAMILY[]: both, sorted */
 
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -81,9 +93,12 @@ struct fts5_api {
 #endif /* _FTS5_H */
 /* ---- end of fts5.h ----------------------------------------------------------------------- */
 
-/* One folded character and the bytes [start, end) of the input it came from. */
+/* One folded character, the character as written (width and case folded only), and the bytes
+** [start, end) of the input it came from. */
 typedef struct {
   unsigned int cp;
+  unsigned int raw;
+  int famtag;  /* set by the tokenizer: a character of a variant family (either form) */
   int start;
   int end;
 } Char;
@@ -158,6 +173,33 @@ static unsigned int fold(unsigned int c) {
   return c;
 }
 
+/* The standard form of a variant character, or 0 when `c` is not a variant. */
+static unsigned int variant_of(unsigned int c) {
+  int lo = 0, hi = (int)(sizeof(VARIANTS) / sizeof(VARIANTS[0])) - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (VARIANTS[mid][0] == c) return VARIANTS[mid][1];
+    if (VARIANTS[mid][0] < c) lo = mid + 1; else hi = mid - 1;
+  }
+  return 0;
+}
+
+/* Whether `c` belongs to a variant family, as the variant or as the standard form. */
+static int in_family(unsigned int c) {
+  int lo = 0, hi = (int)(sizeof(FAMILY) / sizeof(FAMILY[0])) - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    if (FAMILY[mid] == c) return 1;
+    if (FAMILY[mid] < c) lo = mid + 1; else hi = mid - 1;
+  }
+  return 0;
+}
+
+static int is_kanji(unsigned int c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF)
+      || (c >= 0x20000 && c <= 0x3134F) || c == 0x3005;  /* 々 */
+}
+
 /* The kana `base` with a voiced (dakuten) or semi-voiced (handakuten) mark, or 0 if none. */
 static unsigned int voice(unsigned int base, int semi) {
   unsigned int k = base, hira = 0;
@@ -202,7 +244,11 @@ static int next_char(const unsigned char *z, int n, int *pi, Char *out) {
         if (voiced) { c = voiced; i += mlen; }
       }
     }
-    out->cp = c;
+    out->raw = c;
+    {
+      unsigned int v = variant_of(c);
+      out->cp = v ? v : c;
+    }
     out->start = start;
     out->end = i;
     *pi = i;
@@ -223,34 +269,85 @@ static void ja_delete(Fts5Tokenizer *p) {
   sqlite3_free(p);
 }
 
+/* Emit the bigram (a, b); in documents also its first character, and the bigram as written when
+** it holds a variant-family character (see "Exact spelling" above). */
+static int emit_bigram(void *pCtx, int query, int exact,
+                       int (*xToken)(void*, int, const char*, int, int, int),
+                       const Char *a, const Char *b) {
+  char buf[16];
+  int n, rc;
+  if (query && exact) {
+    if (a->famtag || b->famtag) {
+      buf[0] = '=';
+      n = 1 + utf8_encode(a->raw, buf + 1);
+      n += utf8_encode(b->raw, buf + n);
+    } else {
+      n = utf8_encode(a->cp, buf);
+      n += utf8_encode(b->cp, buf + n);
+    }
+    return xToken(pCtx, 0, buf, n, a->start, b->end);
+  }
+  n = utf8_encode(a->cp, buf);
+  n += utf8_encode(b->cp, buf + n);
+  rc = xToken(pCtx, 0, buf, n, a->start, b->end);
+  if (rc == SQLITE_OK && !query) {
+    rc = xToken(pCtx, FTS5_TOKEN_COLOCATED, buf, utf8_encode(a->cp, buf), a->start, a->end);
+  }
+  if (rc == SQLITE_OK && !query && (a->famtag || b->famtag)) {
+    buf[0] = '=';
+    n = 1 + utf8_encode(a->raw, buf + 1);
+    n += utf8_encode(b->raw, buf + n);
+    rc = xToken(pCtx, FTS5_TOKEN_COLOCATED, buf, n, a->start, b->end);
+  }
+  return rc;
+}
+
 static int ja_tokenize(
   Fts5Tokenizer *pUnused, void *pCtx, int flags, const char *pText, int nText,
   int (*xToken)(void*, int, const char*, int, int, int)
 ) {
   const unsigned char *z = (const unsigned char*)pText;
   int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
-  int i = 0, have_prev, emitted = 0, rc = SQLITE_OK;
+  int i = 0, n = 0, cap = 0, k, exact = 0, rc = SQLITE_OK;
+  Char *chars = 0, c;
   char buf[8];
-  Char prev, cur;
   (void)pUnused;
 
-  have_prev = next_char(z, nText, &i, &prev);
-  while (have_prev && rc == SQLITE_OK) {
-    if (!next_char(z, nText, &i, &cur)) break;
-    {
-      int a = utf8_encode(prev.cp, buf);
-      int b = utf8_encode(cur.cp, buf + a);
-      rc = xToken(pCtx, 0, buf, a + b, prev.start, cur.end);
-      if (rc == SQLITE_OK && !query) {
-        rc = xToken(pCtx, FTS5_TOKEN_COLOCATED, buf, a, prev.start, prev.end);
-      }
+  /* The whole text as folded characters first: the が rule looks at both neighbours. */
+  while (next_char(z, nText, &i, &c)) {
+    if (n == cap) {
+      Char *grown;
+      cap = cap ? cap * 2 : 64;
+      grown = (Char*)sqlite3_realloc(chars, cap * (int)sizeof(Char));
+      if (!grown) { sqlite3_free(chars); return SQLITE_NOMEM; }
+      chars = grown;
     }
-    emitted = 1;
-    prev = cur;
+    chars[n++] = c;
   }
-  if (rc == SQLITE_OK && have_prev && !(query && emitted)) {
-    rc = xToken(pCtx, 0, buf, utf8_encode(prev.cp, buf), prev.start, prev.end);
+  if (query && n > 1 && chars[0].raw == '=') {  /* "=髙橋": as written */
+    exact = 1;
+    memmove(chars, chars + 1, (size_t)(n - 1) * sizeof(Char));
+    n--;
   }
+  for (k = 0; k < n; k++) {
+    chars[k].famtag = in_family(chars[k].raw) || in_family(chars[k].cp);
+    if (chars[k].cp == 0x304C && k > 0 && k + 1 < n
+        && is_kanji(chars[k - 1].cp) && is_kanji(chars[k + 1].cp)) {
+      chars[k].cp = 0x30B1;  /* 霞が関 -> 霞ケ関 */
+      chars[k].famtag = 1;
+    } else if (chars[k].cp == 0x30B1) {
+      chars[k].famtag = 1;
+    }
+  }
+  for (k = 0; k + 1 < n && rc == SQLITE_OK; k++) {
+    rc = emit_bigram(pCtx, query, exact, xToken, &chars[k], &chars[k + 1]);
+  }
+  if (rc == SQLITE_OK && n > 0 && !(query && n > 1)) {
+    const Char *last = &chars[n - 1];
+    unsigned int cp = last->cp;  /* documents index single characters folded only */
+    rc = xToken(pCtx, 0, buf, utf8_encode(cp, buf), last->start, last->end);
+  }
+  sqlite3_free(chars);
   return rc;
 }
 

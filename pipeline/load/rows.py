@@ -111,6 +111,7 @@ def document_rows(doc: Document) -> Rows:
         # JSON arrays for Datasette's array facets: the documents mentioning a ward, citing a law.
         "municipalities": _distinct(rows.entities, "municipality", "name"),
         "laws": _distinct(rows.entities, "law_ref", "law"),
+        "has_copies": 0,  # set by load.related when a copy is linked
     })
     return rows
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import related, terms
 from .fts import TOKENIZER
 
-SCHEMA_VERSION = "3"  # 3: entities.law_id, law_title (law_full_name gone)
+SCHEMA_VERSION = "4"  # 3: entities.law_id, law_title (law_full_name gone); 4: doc_lsh, related, synonym_terms
 # Pages four times SQLite's default keep a document row (its text is ~4.5 KB on average) on its
 # page instead of spilling into overflow pages, so a search that looks up most of 100,000 documents
 # reads fewer pages (counting 80,000 hits: 38 -> 31 ms). Larger pages gain a little more there but
@@ -40,6 +41,7 @@ DOCUMENTS = {
     "entity_count": int,
     "municipalities": str,
     "laws": str,
+    "has_copies": int,
 }
 
 PAGES = {
@@ -240,6 +242,8 @@ def create(db: Database, full_text: bool = True) -> None:
     db.create_table("archive_info", {"key": str, "value": str}, pk="key")
 
     create_indexes(db)
+    related.create(db)
+    terms.create(db)
 
     if full_text:
         create_full_text(db)

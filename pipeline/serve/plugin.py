@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..load.database import MMAP_SIZE
-from . import facets, views
+from . import facets, research, views
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -49,7 +49,7 @@ def asgi_wrapper():
 
 @hookimpl
 def register_routes():
-    return views.ROUTES
+    return views.ROUTES + research.ROUTES
 
 
 @hookimpl
@@ -102,6 +102,7 @@ def extra_template_vars(datasette, request):
 def menu_links(datasette):
     return [
         {"href": datasette.urls.path("/-/search"), "label": "Search the archive 全文検索"},
+        {"href": datasette.urls.path("/-/timeline"), "label": "Timeline 年表"},
         {"href": datasette.urls.path("/-/archive-version"), "label": "Archive version"},
     ]
 

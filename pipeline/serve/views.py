@@ -162,6 +162,9 @@ async def document(request, datasette):
         "entities_url": datasette.urls.table(db.name, "entities")
         + "?" + urllib.parse.urlencode({"document_id": doc["id"]}),
     }
+    from . import research  # here: research imports this module's helpers
+
+    context.update(await research.document_extras(datasette, db, doc, version))
     html = await datasette.render_template("document.html", context, request=request,
                                            view_name="document")
     return Response.html(html)
@@ -172,9 +175,14 @@ async def search(request, datasette):
     """/-/search?q=: documents and pages ranked by bm25, with highlighted snippets."""
     db = await archive_database(datasette, request.args.get("db"))
     q = (request.args.get("q") or "").strip()
-    documents, pages, error = [], [], None
+    with_synonyms = request.args.get("synonyms") == "1"
+    documents, pages, error, also = [], [], None, []
     if q:
         params = search_params(q, limit=50)
+        if with_synonyms:
+            from ..load import terms
+
+            params["query"], also = await db.execute_fn(lambda conn: terms.expand(conn, q))
         try:
             documents = [dict(r) for r in (await db.execute(SEARCH_DOCUMENTS_SQL, params)).rows]
             pages = [dict(r) for r in (await db.execute(SEARCH_PAGES_SQL, params)).rows]
@@ -186,7 +194,7 @@ async def search(request, datasette):
     if request.args.get("_format") == "json":
         strip = lambda rows: [{k: v for k, v in r.items() if k != "snippet_html"} for r in rows]  # noqa: E731
         return Response.json({"q": q, "documents": strip(documents), "pages": strip(pages),
-                              "version": info.get("version"), "error": error})
+                              "also_searched": also, "version": info.get("version"), "error": error})
     context = {
         "database": db.name,
         "q": q,
@@ -195,8 +203,15 @@ async def search(request, datasette):
         "error": error,
         "archive_version": info.get("version"),
         "fts_sql_url": query_url(datasette, db, SEARCH_DOCUMENTS_SQL.strip(),
-                                 search_params(q, limit=50), info.get("version")) if q else None,
+                                 params, info.get("version")) if q else None,
+        "with_synonyms": with_synonyms,
+        "also_searched": also,
     }
+    if q and not error:
+        from . import research
+
+        context.update(await research.search_extras(datasette, db, q, params["query"],
+                                                    info.get("version")))
     html = await datasette.render_template("archive_search.html", context, request=request,
                                            view_name="archive_search")
     return Response.html(html)

@@ -1,0 +1,200 @@
+"""Copies of one document (pipeline/load/related.py), linked through the real archive: a test set
+of the corpus's born-digital texts, their noisy scans (OCR output), copies with other page
+breaks, partial copies and edited versions. Precision and recall of `same` are measured over all
+pairs, and every expected relation is checked exactly."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.corpus import plain_text
+from pipeline.load import related
+from pipeline.load.database import Archive
+from pipeline.model import Page
+from pipeline.normalize import normalize_text
+from test_load_samples import make_document
+
+REPO = Path(__file__).resolve().parent.parent
+SLUGS = ["01-memo", "02-shiryo1", "03-shiryo2", "04-letter", "05-mic-notice",
+         "06-onestop-program", "07-union-newsletter", "08-mic-jimurenraku", "09-wards-answers",
+         "10-newspaper"]
+
+
+def scanned_pages(slug: str) -> list[str]:
+    """The OCR'd scan of a corpus document: from extracted/ when the archive holds the scan, else
+    the OCR output kept in tests/data/related/."""
+    kept = REPO / "tests" / "data" / "related" / f"{slug}.scanned.json"
+    if kept.exists():
+        return json.loads(kept.read_text(encoding="utf-8"))
+    (path,) = (REPO / "extracted").glob(f"{slug}.*.json")
+    return [p["text"] for p in json.loads(path.read_text(encoding="utf-8"))["pages"]]
+
+
+def born_pages(slug: str) -> list[str]:
+    """The born-digital rendering's pages, read from its text layer as ingest reads it."""
+    from pipeline.extract import extract_pages
+
+    return [normalize_text(p.text) for p in extract_pages(REPO / "corpus" / "born-digital" / f"{slug}.pdf")]
+
+
+def repaged(text: str) -> list[str]:
+    """The same text with other page and line breaks: lines joined in pairs, cut in three pages."""
+    lines = text.splitlines()
+    joined = ["".join(lines[i : i + 2]) for i in range(0, len(lines), 2)]
+    third = max(1, len(joined) // 3)
+    return ["\n".join(joined[i : i + third]) for i in range(0, len(joined), third)]
+
+
+def revised(text: str, insert: str, old: str, new: str) -> str:
+    assert old in text
+    lines = text.splitlines()
+    lines.insert(len(lines) // 2, insert)
+    return "\n".join(lines).replace(old, new, 1)
+
+
+OPTIONAL: dict[frozenset, str] = {}
+
+
+def build_set() -> tuple[dict[str, list[str]], dict[frozenset, str]]:
+    """Texts (as pages) by name, and the expected relation of every linked pair."""
+    texts: dict[str, list[str]] = {}
+    expected: dict[frozenset, str] = {}
+    for slug in SLUGS:
+        born = normalize_text(plain_text(slug))
+        texts[f"{slug}/born"] = born_pages(slug)
+        texts[f"{slug}/scan"] = scanned_pages(slug)
+        names = [f"{slug}/born", f"{slug}/scan"]
+        if slug in ("04-letter", "06-onestop-program", "08-mic-jimurenraku"):
+            texts[f"{slug}/repaged"] = repaged(born)
+            names.append(f"{slug}/repaged")
+        for a, b in itertools.combinations(names, 2):
+            expected[frozenset((a, b))] = "same"
+    # Partial copies: one page of the letter and of the action programme, alone. Candidates come
+    # from page signatures, so the copies paged like the part are required to contain it; the
+    # re-paged copy (its pages cut elsewhere) may or may not be found (OPTIONAL).
+    for slug, page in (("04-letter", 1), ("06-onestop-program", 2)):
+        part = f"{slug}/page{page + 1}"
+        texts[part] = [texts[f"{slug}/scan"][page]]
+        for whole in (f"{slug}/born", f"{slug}/scan"):
+            expected[frozenset((whole, part))] = "contains"
+        if f"{slug}/repaged" in texts:
+            OPTIONAL[frozenset((f"{slug}/repaged", part))] = "contains"
+    # Edited versions: a paragraph added and an amount or a date changed.
+    born05 = "\n\n".join(texts["05-mic-notice/born"])
+    texts["05-mic-notice/revised"] = [revised(
+        born05, "なお、本通知の内容については、平成29年1月以降の運用において改めて周知する予定である。",
+        "平成28年", "平成29年")]
+    born08 = "\n\n".join(texts["08-mic-jimurenraku/born"])
+    texts["08-mic-jimurenraku/revised"] = [revised(
+        born08, "(訂正)別紙の様式第2号について記載例に誤りがあったため差し替える。", "留意事項", "注意事項")]
+    for slug in ("05-mic-notice", "08-mic-jimurenraku"):
+        for other in [n for n in texts if n.startswith(slug + "/") and not n.endswith("revised")]:
+            expected[frozenset((f"{slug}/revised", other))] = "revision"
+    return texts, expected
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """The test set ingested one document at a time, as ingest adds files."""
+    texts, expected = build_set()
+    docs = {name: make_document(name, [Page(i + 1, t) for i, t in enumerate(pages)], title=name)
+            for name, pages in texts.items()}
+    path = tmp_path_factory.mktemp("related") / "archive.db"
+    with Archive(path) as archive:
+        for doc in docs.values():
+            archive.add([doc])
+        names = {d.id: n for n, d in docs.items()}
+        rows = archive.db.execute("select document_id, related_id, relation, similarity from related").fetchall()
+        flags = dict(archive.db.execute("select id, has_copies from documents").fetchall())
+    found = {}
+    for a, b, relation, similarity in rows:
+        found[(names[a], names[b])] = (relation, similarity)
+    return texts, expected, found, {names[i]: f for i, f in flags.items()}, docs, path
+
+
+def pairs(found: dict, relation: str) -> set[frozenset]:
+    return {frozenset(k) for k, (r, _) in found.items() if r == relation}
+
+
+def test_same_precision_and_recall(linked):
+    _, expected, found, *_ = linked
+    gold = {p for p, r in expected.items() if r == "same"}
+    got = pairs(found, "same")
+    tp = len(gold & got)
+    precision, recall = tp / len(got), tp / len(gold)
+    print(f"same: {len(gold)} gold pairs, {len(got)} found, P={precision:.3f} R={recall:.3f}")
+    assert precision >= 0.95 and recall >= 0.95
+    # Every born-digital rendering and its noisy scan.
+    for slug in SLUGS:
+        assert frozenset((f"{slug}/born", f"{slug}/scan")) in got, slug
+
+
+def test_different_documents_are_never_linked(linked):
+    _, expected, found, *_ = linked
+    slug = lambda name: name.split("/")[0]  # noqa: E731
+    assert not [k for k in found if slug(k[0]) != slug(k[1])]
+
+
+def test_every_expected_relation(linked):
+    _, expected, found, *_ = linked
+    for pair, relation in expected.items():
+        a, b = sorted(pair)
+        got = found.get((a, b)) or found.get((b, a))
+        assert got is not None, (a, b, relation)
+        if relation == "contains":
+            whole, part = (a, b) if "/page" in b else (b, a)
+            assert found[(whole, part)][0] == "contains" and found[(part, whole)][0] == "contained_in"
+        else:
+            assert got[0] == relation, (a, b)
+    for pair, relation in OPTIONAL.items():
+        a, b = sorted(pair)
+        got = found.get((a, b)) or found.get((b, a))
+        assert got is None or got[0] in ("contains", "contained_in")
+    optional = sum(1 for p in OPTIONAL if tuple(sorted(p)) in found)
+    assert len(found) == 2 * (len(expected) + optional)  # nothing else, each link stored both ways
+
+
+def test_similarity_is_readable(linked):
+    _, _, found, *_ = linked
+    relation, similarity = found[("01-memo/born", "01-memo/scan")]
+    assert relation == "same" and 0.95 <= similarity <= 1.0
+    relation, similarity = found[("04-letter/born", "04-letter/page2")]
+    assert relation == "contains" and similarity >= 0.8
+
+
+def test_has_copies_flag(linked):
+    texts, _, _, flags, *_ = linked
+    assert all(flags[name] == 1 for name in texts)
+
+
+def test_removing_a_copy_unlinks_it(linked, tmp_path):
+    texts, _, _, _, docs, path = linked
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    with Archive(copy) as archive:
+        archive.remove([docs["01-memo/scan"].id])
+        assert archive.db.execute("select count(*) from related where document_id = ? or related_id = ?",
+                                  [docs["01-memo/born"].id] * 2).fetchone() == (0,)
+        assert archive.db["documents"].get(docs["01-memo/born"].id)["has_copies"] == 0
+
+
+def test_rebuild_links_the_same_pairs(linked, tmp_path):
+    texts, _, found, _, docs, _ = linked
+    with Archive(tmp_path / "rebuilt.db") as archive:
+        archive.rebuild(list(docs.values()))
+        names = {d.id: n for n, d in docs.items()}
+        rebuilt = {(names[a], names[b]): (r, s) for a, b, r, s in archive.db.execute(
+            "select document_id, related_id, relation, similarity from related")}
+    assert rebuilt == found
+
+
+def test_side_by_side_diff_shows_what_a_revision_changed():
+    rows = related.diff_lines("第1条\n旧い文\n第3条", "第1条\n新しい文\n第3条\n追加")
+    assert rows == [("equal", "第1条", "第1条"), ("replace", "旧い文", "新しい文"),
+                    ("equal", "第3条", "第3条"), ("insert", "", "追加")]
