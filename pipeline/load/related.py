@@ -129,7 +129,8 @@ class Text:
     def __init__(self, text: str):
         self.squeezed = s = squeeze(text)
         self.grams = {s[i : i + SHINGLE] for i in range(len(s) - SHINGLE + 1)}
-        self.long_grams = {s[i : i + COVER] for i in range(len(s) - COVER + 1)}
+        self.long_list = [s[i : i + COVER] for i in range(len(s) - COVER + 1)]
+        self.long_grams = set(self.long_list)
 
     def found_in(self, other: "Text") -> tuple[float, int]:
         """The share of this text's characters covered by a COVER-gram the other text also has,
@@ -137,14 +138,15 @@ class Text:
         uncovered (the grams on either side of it still match); an added or rewritten sentence
         leaves all of it, since its 8-grams occur nowhere in the other text, where 4-grams of
         common words (について, 平成29年) would."""
-        s = self.squeezed
-        n = len(s)
-        covered = bytearray(n)
-        for i in range(n - COVER + 1):
-            if s[i : i + COVER] in other.long_grams:
-                covered[i : i + COVER] = b"\x01" * COVER
+        n = len(self.squeezed)
+        if n < COVER:
+            return 0.0, n
+        found = np.fromiter((g in other.long_grams for g in self.long_list), dtype=np.uint8,
+                            count=len(self.long_list))
+        # A character is covered when one of the COVER grams holding it is found.
+        covered = (np.convolve(found, np.ones(COVER, dtype=np.uint8)) > 0).astype(np.uint8).tobytes()
         longest = max((len(m) for m in _UNCOVERED.findall(covered)), default=0)
-        return (covered.count(1) / n if n else 0.0), longest
+        return covered.count(1) / n, longest
 
 
 def compare_texts(a_id: str, a: Text, b_id: str, b: Text) -> Link | None:
@@ -244,8 +246,13 @@ def link(db: Database, ids: list[str]) -> int:
             if found:
                 rows.extend(found.rows())
     if rows:
-        db[RELATED_TABLE].upsert_all(rows, pk=("document_id", "related_id"))
-        _mark_copies(db, sorted({r["document_id"] for r in rows}))
+        db.conn.executemany(
+            f"insert or replace into [{RELATED_TABLE}] (document_id, related_id, relation, similarity)"
+            " values (:document_id, :related_id, :relation, :similarity)", rows)
+        linked = sorted({r["document_id"] for r in rows})
+        for i in range(0, len(linked), 500):
+            chunk = linked[i : i + 500]
+            db.execute(f"update documents set has_copies = 1 where id in ({', '.join('?' * len(chunk))})", chunk)
     return len(rows) // 2
 
 
