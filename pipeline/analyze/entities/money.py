@@ -103,6 +103,13 @@ NUMBER_CELL = re.compile(
 )
 # A whole cell that is one figure, signed or not (0, △398, + 100,000,000, ±0, ¥ 69,625).
 FIGURE_CELL = re.compile(r"[ \u3000]*[△▲+±¥]?[ \u3000]*[0-9][0-9,.]*[ \u3000]*")
+# A line of an item and its figure, the layout of a balance sheet without ruled cells: (2) 0.
+ITEM_FIGURE_LINE = re.compile(r"\s*[(（][0-9]{1,2}[)）][ \u3000]*[△▲]?[0-9][0-9,]*\s*")
+# What a number followed by one of these counts: 130,000枚, 2017年, 5,000人分.
+_COUNTER = re.compile(
+    r"[万億兆千百十円枚件人世帯回年月日時分秒名個台本部戸箇ヶヵか所校園館号条項頁倍割点株口通冊"
+    r"社軒棟床食杯匹頭羽種坪度局票区市町村丁番階週歩]"
+)
 # Header cells over the row labels, not over values.
 LABEL_HEADER = re.compile(r"\s*(?:区\s*分|項\s*目|科\s*目|款|項|目|節|級|名\s*称|種\s*別)\s*")
 
@@ -318,15 +325,22 @@ class BareNumbers:
         if not b.grouped and len(b.raw) < 3 and not in_yen_table:
             return None
         after = text[b.orig_end : b.orig_end + 1]
-        if after and _KANA_OR_KANJI.match(after):
-            return None  # a counter or unit follows: 130,000枚, 2017年
+        if after and _KANA_OR_KANJI.match(after) and (not b.grouped or _COUNTER.match(after)):
+            return None  # a counter or unit follows: 130,000枚, 2017年 (not 448基本財産)
         if COUNTER_AFTER_SPACE.match(text, b.orig_end):
             return None  # the same after OCR's space: 100 万以上, 第 214 条
         before = text[b.orig - 1 : b.orig] if b.orig else ""
         if not b.grouped and ("-" in (before, after) or before == "第"):
             return None  # phone numbers, codes, ordinals
-        if not b.grouped and len(b.raw) <= 4 and _alone_on_line(text, b.orig, b.orig_end):
-            return None  # a page number
+        if before == "の" and text[b.orig - 2 : b.orig - 1].isdigit():
+            return None  # an address or a sub-number: 19番地13の208
+        if (
+            not b.grouped
+            and len(b.raw) <= 4
+            and _alone_on_line(text, b.orig, b.orig_end)
+            and not (unit and b.raw == "0")
+        ):
+            return None  # a page number (a 0 of its own under 単位:円 is a total of nothing)
         if LEADER_BEFORE.search(text, max(0, b.orig - 8), b.orig):
             return None  # a page number in a table of contents: 第14款予備費······ 620
         if self._is_count(b, info, column):
@@ -361,7 +375,8 @@ class BareNumbers:
         line_end = text.find("\n", b.orig_end)
         line = text[line_start : len(text) if line_end < 0 else line_end]
         if "\t" not in line:
-            return False
+            at_end = not text[b.orig_end : line_start + len(line)].strip()
+            return at_end and (bool(ITEM_FIGURE_LINE.fullmatch(line)) or line.strip() == "0")
         cell_start = text.rfind("\t", line_start, b.orig) + 1 or line_start
         cell_end = text.find("\t", b.orig_end, line_start + len(line))
         cell_end = line_start + len(line) if cell_end < 0 else cell_end
