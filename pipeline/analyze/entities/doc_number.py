@@ -1,11 +1,15 @@
-"""Document numbers of notices: 総行住第185号, 総税市第65号, 保医発0531第1号, 医政発0819第3号.
+"""Document numbers of notices and council items: 総行住第185号, 総税市第65号, 保医発0531第1号,
+医政発0819第3号, 議案第7号, 報告第2号, 諮問第1号.
 
 Value: as printed without spaces or line breaks (NFKC digits). The issuer code is the run of
 2–5 kanji right before [MMDD]第N号, cut after a line break in the original, 付/通知/及び/並びに or a
-date's 日/月 (「…課長通知保医発0531第1号」, 「8月19日保医発0819第10号」); a longer run is rejected.
+date's 日/月 (「…課長通知保医発0531第1号」, 「8月19日保医発0819第10号」); a longer run is rejected,
+unless it ends in a council item (`COUNCIL_ITEMS`: 「…補正予算議案第3号」 in a list of bills is
+議案第3号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号) read as digits.
 Not document numbers: law numbers (平成25年法律第27号, 昭和29年総理府令第23号,
 厚生労働省告示第85号: their run ends in 法律/令/規則/告示/条例 or follows a year),
-forms (第3号様式, 様式第3号), items (第19条第1号, 第1号 alone), appendices (別表第1号).
+forms (第3号様式, 様式第3号), items (第19条第1号, 第1号 alone, 別表第三の一の二三第三号), appendices
+(別表第1号).
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ _LAW_SUFFIX = re.compile(
     r"(?:法律|法|令|規則|規程|告示|訓令|条例|通達|様式|別表|別記|附則|表|条|項|章|節)$"
 )
 _NOT_ISSUER = re.compile(r"[条項章節款目号様式別表附則回次年月日]")
+_KANJI_NUMERALS = re.compile(r"[〇一二三四五六七八九十百千]+")
+# Items put before a council, numbered per session: 議案第7号, 報告第2号, 諮問第1号. Written right
+# after the previous item's title in a list (…補正予算議案第3号), so the word itself is the prefix.
+COUNCIL_ITEMS = ("議案", "報告", "諮問", "請願", "陳情", "発議", "認定", "同意", "承認")
+_COUNCIL_ITEM_END = re.compile(f"(?:{'|'.join(sorted(COUNCIL_ITEMS, key=len, reverse=True))})$")
 
 
 def extract(text: str, ctx: DocumentContext) -> list[Entity]:
@@ -43,14 +52,20 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
             cut = len(re.sub(r"\s", "", text[o_s : gap + 1]))
             p_start += cut
             prefix = prefix[cut:]
+        item = _COUNCIL_ITEM_END.search(prefix)
+        if item and not m["date"]:
+            p_start += item.start()
+            prefix = item.group()
         cut = _CUT.match(prefix)
-        if cut:
+        if cut and not item:
             p_start += cut.end()
             prefix = prefix[cut.end() :]
         if not 2 <= len(prefix) <= 5:
             continue
         if _LAW_SUFFIX.search(prefix) or _NOT_ISSUER.search(prefix):
             continue
+        if _KANJI_NUMERALS.fullmatch(prefix) or c[p_start - 1 : p_start] == "の":
+            continue  # 別表第三の一の二三第三号: a numbered item of a table
         if "年" in c[max(0, p_start - 1) : p_start]:
             continue
         start, end = view.span(p_start, m.end())
