@@ -90,6 +90,10 @@ NOT_YEN_HEADER = re.compile(
     r"|件\s*数|回\s*数|点\s*数|戸\s*数|世\s*帯\s*数|率|割\s*合|面\s*積|指\s*数"
 )
 PEOPLE_BEFORE = re.compile(rf"(?:{PEOPLE_HEADER.pattern})\s*$")
+# A header cell over scores (配点, 点数): its table, up to the next sentence, holds no yen.
+SCORE_HEADER = re.compile(r"配\s*点|点\s*数|得\s*点|評\s*点")
+# Phone numbers and postal codes, however spaced: 〒100 8974, 電話03 3581 0141, 内線2298.
+CONTACT_BEFORE = re.compile(r"(?:〒|電話|TEL|Tel|FAX|Fax|内線|ダイヤルイン)[^\n円]{0,16}$")
 # A header cell naming an amount: its table holds yen (金額, 実支払額, 予算額, 決算額).
 AMOUNT_HEADER = re.compile(r"金\s*額|[払算入出価収]\s*額|費\s*用|[(（]\s*円\s*[)）]")
 COUNTER_AFTER_SPACE = re.compile(
@@ -230,14 +234,19 @@ class RowInfo:
 
 class TableHeaders:
     """For each table row (by the offset of its line): what the header rows right above its
-    table say of its value columns (0 = the first cell after the row label)."""
+    table say of its value columns (0 = the first cell after the row label); and the lines of
+    score tables (`scores`)."""
 
     def __init__(self, text: str) -> None:
         self.rows: dict[int, RowInfo] = {}
-        info, in_header = RowInfo(), False
+        self.scores: set[int] = set()
+        info, in_header, in_scores = RowInfo(), False, False
         pos = 0
         for line in text.split("\n"):
             start, pos = pos, pos + len(line) + 1
+            in_scores = in_scores and "。" not in line  # prose ends it, not a page break
+            if in_scores:
+                self.scores.add(start)
             if "\t" not in line:
                 info, in_header = RowInfo(), False  # prose, a title or a blank line ends a table
                 continue
@@ -255,6 +264,8 @@ class TableHeaders:
                         info.not_yen.add(i - labels)
                     elif AMOUNT_HEADER.search(cell):
                         info.amount_table = True
+                    if SCORE_HEADER.fullmatch(cell.strip()):
+                        in_scores = True
                 continue
             in_header = False
             if info.not_yen or info.amount_table:
@@ -341,6 +352,10 @@ class BareNumbers:
             and not (unit and b.raw == "0")
         ):
             return None  # a page number (a 0 of its own under 単位:円 is a total of nothing)
+        if not b.grouped and CONTACT_BEFORE.search(text, max(0, b.orig - 24), b.orig):
+            return None  # a phone number or a postal code
+        if text.rfind("\n", 0, b.orig) + 1 in self.headers.scores:
+            return None  # a score table: 配点 150
         if LEADER_BEFORE.search(text, max(0, b.orig - 8), b.orig):
             return None  # a page number in a table of contents: 第14款予備費······ 620
         if self._is_count(b, info, column):
