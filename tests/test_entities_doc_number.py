@@ -50,3 +50,33 @@ def test_text_is_as_printed():
 
 def test_full_width_number_is_normalized():
     assert numbers("保 発 ０８１９ 第 １ 号") == ["保発0819第1号"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Council items, as printed in bills, reports and lists of bills.
+        ("議案第７号\n令和８年度南国市一般会計予算", ["議案第7号"]),
+        ("報告第２号\n損害賠償の専決処分の報告について", ["報告第2号"]),
+        ("諮問第1号 人権擁護委員の推薦について", ["諮問第1号"]),
+        ("議案第1 0号令和8年度南国市介護保険特別会計予算", ["議案第10号"]),
+        # A list of bills: each number follows the previous bill's title without a break.
+        (
+            "議案第2号令和7年度南国市土地取得事業特別会計補正予算議案第3号令和7年度南国市国民健康"
+            "保険特別会計補正予算(第3号)について報告第1号令和7年度南国市一般会計補正予算の専決処分",
+            ["議案第2号", "議案第3号", "報告第1号"],
+        ),
+        # Full-width and character-spaced digits.
+        ("保医発０４２８第９号\n令和４年４月２８日", ["保医発0428第9号"]),
+        ("保 医 発 0 4 2 8 第 9 号", ["保医発0428第9号"]),
+        # Law numbers are never document numbers.
+        ("昭和５４年南国市条例第１８号", []),
+        ("南国市条例第18号", []),
+        ("厚生労働省告示第85号", []),
+        ("地方自治法(昭和22年法律第67号)", []),
+        # An item of a table: 別表第三の一の二三第三号.
+        ("特掲診療料の施設基準等別表第三の一の二三\n第三号に掲げる", []),
+    ],
+)
+def test_council_items_and_real_layouts(text, expected):
+    assert numbers(text) == expected

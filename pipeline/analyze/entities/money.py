@@ -78,7 +78,7 @@ MIN_AFTER = re.compile(r"以上|超|を超え|を超過")
 MAX_AFTER = re.compile(r"以下|未満|以内|を上限|上限|まで")
 NEGATIVE_BEFORE = re.compile(r"[△▲]$")
 
-COST_LABEL = re.compile(r"費|金|税|額|計|価|料|予算|支出|収入|負担|補助|交付|歳入|歳出|コスト")
+COST_LABEL = re.compile(r"費|金|税|額|計(?!画)|価|料|予算|支出|収入|負担|補助|交付|歳入|歳出|コスト")
 COUNT_LABEL = re.compile(r"数|枚|率|人口|人|件|世帯|回|%|面積|戸|台|名|歳|時間|番号|コード|No")
 _KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
