@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Callable
 
 from pipeline.model import Entity
 
@@ -287,17 +288,60 @@ class TableHeaders:
 
 @dataclass
 class Bare:
-    """A bare number: where it is (compact s, e; original orig, orig_end) and what it reads."""
+    """A bare number and what its surroundings say: where it is (compact s, e; original orig,
+    orig_end), the unit declared for it, whether it is a whole cell of a yen table."""
 
+    text: str
     s: int
     e: int
     orig: int
     orig_end: int
     raw: str
+    unit: int | None = None
+    in_yen_table: bool = False
 
     @property
     def grouped(self) -> bool:
         return "," in self.raw
+
+    @property
+    def before(self) -> str:
+        return self.text[self.orig - 1 : self.orig] if self.orig else ""
+
+    @property
+    def after(self) -> str:
+        return self.text[self.orig_end : self.orig_end + 1]
+
+    def preceded_by(self, pattern: re.Pattern, reach: int) -> bool:
+        return bool(pattern.search(self.text, max(0, self.orig - reach), self.orig))
+
+
+# Rule 2: what a bare number is when it is not an amount. Checked in order; the first that holds
+# rejects it.
+NOT_AN_AMOUNT: tuple[tuple[str, Callable[[Bare], bool]], ...] = (
+    # 130.000: a decimal, or a count OCR left ambiguous
+    ("decimal", lambda b: "." in b.raw and "," not in b.raw),
+    ("short", lambda b: not b.grouped and len(b.raw) < 3 and not b.in_yen_table),
+    # a counter or unit follows: 130,000枚, 2017年 (not 11,863,448基本財産)
+    ("counter", lambda b: bool(
+        b.after and _KANA_OR_KANJI.match(b.after) and (not b.grouped or _COUNTER.match(b.after))
+    )),
+    # the same after OCR's space: 100 万以上, 第 214 条
+    ("spaced counter", lambda b: bool(COUNTER_AFTER_SPACE.match(b.text, b.orig_end))),
+    # phone numbers, codes, ordinals
+    ("code", lambda b: not b.grouped and ("-" in (b.before, b.after) or b.before == "第")),
+    # an address or a sub-number: 19番地13の208
+    ("address", lambda b: b.before == "の" and b.text[b.orig - 2 : b.orig - 1].isdigit()),
+    # a page number (a 0 of its own under 単位:円 is a total of nothing)
+    ("page number", lambda b: (
+        not b.grouped and len(b.raw) <= 4 and _alone_on_line(b.text, b.orig, b.orig_end)
+        and not (b.unit and b.raw == "0")
+    )),
+    ("phone or postal code", lambda b: not b.grouped and b.preceded_by(CONTACT_BEFORE, 24)),
+    # a page number in a table of contents: 第14款予備費······ 620
+    ("contents", lambda b: b.preceded_by(LEADER_BEFORE, 8)),
+    ("not yen", lambda b: b.unit == 0),  # under 単位:人
+)  # fmt: skip
 
 
 class BareNumbers:
@@ -320,60 +364,39 @@ class BareNumbers:
             if t < len(taken) and taken[t][0] < e:
                 continue  # part of a written amount
             orig, orig_end = self.view.span(s, e)
-            found = self.read(Bare(s, e, orig, orig_end, m["num"]))
+            found = self.read(Bare(self.text, s, e, orig, orig_end, m["num"]))
             if found is not None:
                 out.append(found)
         return out
 
     def read(self, b: Bare) -> Found | None:
-        text = self.text
-        if "." in b.raw and "," not in b.raw:
-            return None  # 130.000: a decimal, or a count OCR left ambiguous
-        unit = self.scope.unit_at(b.s)
-        info, column = self.headers.at(text, b.orig)
-        cell = self._figure_cell(b)
-        in_yen_table = cell and (unit or (info is not None and info.amount_table))
-        if not b.grouped and len(b.raw) < 3 and not in_yen_table:
+        b.unit = self.scope.unit_at(b.s)
+        info, column = self.headers.at(self.text, b.orig)
+        b.in_yen_table = self._figure_cell(b) and bool(
+            b.unit or (info is not None and info.amount_table)
+        )
+        if any(rejects(b) for _, rejects in NOT_AN_AMOUNT):
             return None
-        after = text[b.orig_end : b.orig_end + 1]
-        if after and _KANA_OR_KANJI.match(after) and (not b.grouped or _COUNTER.match(after)):
-            return None  # a counter or unit follows: 130,000枚, 2017年 (not 448基本財産)
-        if COUNTER_AFTER_SPACE.match(text, b.orig_end):
-            return None  # the same after OCR's space: 100 万以上, 第 214 条
-        before = text[b.orig - 1 : b.orig] if b.orig else ""
-        if not b.grouped and ("-" in (before, after) or before == "第"):
-            return None  # phone numbers, codes, ordinals
-        if before == "の" and text[b.orig - 2 : b.orig - 1].isdigit():
-            return None  # an address or a sub-number: 19番地13の208
-        if (
-            not b.grouped
-            and len(b.raw) <= 4
-            and _alone_on_line(text, b.orig, b.orig_end)
-            and not (unit and b.raw == "0")
-        ):
-            return None  # a page number (a 0 of its own under 単位:円 is a total of nothing)
-        if not b.grouped and CONTACT_BEFORE.search(text, max(0, b.orig - 24), b.orig):
-            return None  # a phone number or a postal code
-        if text.rfind("\n", 0, b.orig) + 1 in self.headers.scores:
+        if self.text.rfind("\n", 0, b.orig) + 1 in self.headers.scores:
             return None  # a score table: 配点 150
-        if LEADER_BEFORE.search(text, max(0, b.orig - 8), b.orig):
-            return None  # a page number in a table of contents: 第14款予備費······ 620
         if self._is_count(b, info, column):
             self.counts.add(b.orig_end)
             return None  # a head count, or a figure of another unit, in a yen table
-        if unit == 0:
-            return None  # under 単位:人
-        label = _label(text, b.orig)
         value = int(re.sub(r"[,.]", "", b.raw))
-        if COST_LABEL.search(label):
-            pass
-        elif COUNT_LABEL.search(label):
-            return None
-        elif not in_yen_table and unit is None and not (b.grouped and value >= 1_000_000):
+        if not self._labelled_money(b, value):
             return None
         sign = -1 if NEGATIVE_BEFORE.search(self.c, max(0, b.s - 1), b.s) else 1
         start = b.s - 1 if sign < 0 else b.s
-        return Found(start, b.e, sign * value * (unit or 1))
+        return Found(start, b.e, sign * value * (b.unit or 1))
+
+    def _labelled_money(self, b: Bare, value: int) -> bool:
+        """Rule 4: the row's or line's label decides."""
+        label = _label(self.text, b.orig)
+        if COST_LABEL.search(label):
+            return True
+        if COUNT_LABEL.search(label):
+            return False
+        return b.in_yen_table or b.unit is not None or (b.grouped and value >= 1_000_000)
 
     def _is_count(self, b: Bare, info: RowInfo | None, column: int) -> bool:
         preceding = self.text[max(0, b.orig - 24) : b.orig]
