@@ -70,9 +70,12 @@ def test_real_scores_are_exact(tmp_path):
     assert meta == {"title": (2, 2), "kind": (1, 2), "issuer": (1, 2), "issued_on": (2, 2)}
     b = scores.boundaries
     assert (b.tp, b.fp, b.fn) == (1, 2, 1)  # 1-1 found; 2-3 split into 2-2 and 3-3
+    bb = scores.bundle_boundaries
+    assert (bb.tp, bb.fp, bb.fn) == (1, 2, 1)  # the file is a bundle (2 gold documents)
     table = evaluate_real.report_real(scores)
     assert "money            1    1    1   0.500   0.500   0.500" in table
     assert "issuer             1    2     0.500" in table
+    assert "  in bundles       1    2     0.500" in table
 
 
 def test_missing_pdf_is_skipped_and_said(tmp_path):
