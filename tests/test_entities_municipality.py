@@ -101,3 +101,8 @@ def test_a_list_of_places_without_suffix():
         ("三宅", "133817"),
     ]  # fmt: skip
     assert codes("中央\t港\n府中") == []  # fewer than 3 in a row: not a list
+
+
+def test_what_the_municipality_runs_counts_and_a_caucus_does_not():
+    assert codes("南国市立病院、南国市教育委員会") == ["392049", "392049"]
+    assert codes("自由未来\t境港市議会公明党議員団\t無所属") == []

@@ -17,8 +17,9 @@ in the prefecture most of them belong to (`_suffixless_lists`); a name that goes
 written without its suffix (東村|山 for 東村山市) is not that name.
 
 A name inside another body's name is not a mention of the place (`INSTITUTION_ENDS`: 日立市医師会,
-南国市社会福祉協議会, …病院, …大学); the municipality's own organs are (`ORGAN_WORDS`: 南国市長,
-南国市議会, 南国市立図書館, 南国市役所). The same holds for prefectures (茨城県医師会 is not 茨城県).
+南国市社会福祉協議会, …病院, …大学, a council's caucus …議員団); the municipality's own organs are
+(南国市長, 南国市議会, 南国市教育委員会, 南国市役所), and so is what it runs (南国市立図書館,
+市立病院). The same holds for prefectures (茨城県医師会 is not 茨城県).
 """
 
 from __future__ import annotations
@@ -90,12 +91,6 @@ def tables():
 _SUFFIX = re.compile(r"[市区町村]")
 # The word right after a name: a run of kanji and katakana (南国市|立図書館, 日立市|医師会).
 _NEXT_WORD = re.compile(r"[一-龥々ァ-ヶー]{1,20}")
-# The municipality's own organs and offices: 南国市長, 南国市議会, 南国市立図書館, 南国市役所.
-ORGAN_WORDS = (
-    "長", "議会", "役所", "役場", "立", "営", "当局", "職員", "教育委員会", "選挙管理委員会",
-    "監査委員", "農業委員会", "公平委員会", "消防", "水道", "上下水道", "下水道", "会計",
-    "総務", "財政", "企画", "本部", "庁舎", "支所", "出張所", "警察",
-)  # fmt: skip
 # Bodies that are not the municipality though they carry its name: the name inside theirs is
 # not a mention (水戸赤十字病院, 日立市医師会, 南国市社会福祉協議会, 筑波大学).
 INSTITUTION_ENDS = (
@@ -103,21 +98,23 @@ INSTITUTION_ENDS = (
     "医療センター", "医師会", "歯科医師会", "薬剤師会", "社会福祉協議会", "商工会議所", "商工会",
     "観光協会", "協会", "協議会", "組合", "公社", "事業団", "財団", "会社", "銀行", "信用金庫",
     "農協", "漁協", "駅", "郵便局", "警察署", "税務署", "法務局", "裁判所", "学園", "学院", "機構",
-    "開発局", "財務局", "開発建設部", "運輸局", "整備局",
+    "開発局", "財務局", "開発建設部", "運輸局", "整備局", "議員団", "会派", "党", "後援会",
 )  # fmt: skip
-_ORGAN = re.compile("|".join(sorted(map(re.escape, ORGAN_WORDS), key=len, reverse=True)))
 _INSTITUTION_END = re.compile(
     f"(?:{'|'.join(sorted(map(re.escape, INSTITUTION_ENDS), key=len, reverse=True))})$"
 )
 
 
 def inside_institution(c: str, end: int) -> bool:
-    """Is the name ending at `end` part of the name of another body (…病院, …大学, …協議会)?
-    The municipality's organs (…長, …議会, …立図書館, …役所) are not."""
+    """Is the name ending at `end` part of the name of another body (…病院, …大学, …協議会,
+    …議会公明党議員団)? The municipality's organs (…長, …議会, …立図書館, …役所) and what it runs
+    (…市立病院) are not."""
     m = _NEXT_WORD.match(c, end)
-    if not m or _ORGAN.match(m.group()):
-        return False
-    return bool(_INSTITUTION_END.search(m.group()))
+    if not m or m.group()[0] in "立営":
+        return False  # run by the municipality: 南国市立図書館, 市営住宅
+    if _INSTITUTION_END.search(m.group()):
+        return True  # 境港市議会公明党議員団: a caucus, not the council
+    return False
 
 
 def _names_a_longer_place(c: str, start: int, end: int) -> bool:
