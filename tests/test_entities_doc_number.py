@@ -69,6 +69,8 @@ def test_full_width_number_is_normalized():
         # Full-width and character-spaced digits.
         ("保医発０４２８第９号\n令和４年４月２８日", ["保医発0428第9号"]),
         ("保 医 発 0 4 2 8 第 9 号", ["保医発0428第9号"]),
+        # A public notice's number names its issuer.
+        ("(公告番号 新潟市契約公告第86号)", ["新潟市契約公告第86号"]),
         # Law numbers are never document numbers.
         ("昭和５４年南国市条例第１８号", []),
         ("南国市条例第18号", []),

@@ -108,3 +108,13 @@ def test_entity_pages_are_file_pages():
     doc.entities = [Entity("date", "a", "2020", 0, 1), Entity("date", "c", "2020", 4, 5)]
     evaluate_real.set_file_pages(doc)
     assert [e.page for e in doc.entities] == [3, 4]
+
+
+def test_seed_issued_on_accuracy(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"slug": "x", "issued_on": "2016-09-16"}), "utf-8")
+    (tmp_path / "x.txt").write_text("総行住第185号\n平成28年9月16日\n各都道府県知事 殿\n総務大臣\n", "utf-8")
+    (tmp_path / "y.json").write_text(json.dumps({"slug": "y", "issued_on": "2017-01-01"}), "utf-8")
+    (tmp_path / "y.txt").write_text("メモ\n", "utf-8")
+    assert evaluate.issued_on_accuracy(tmp_path, verbose=True).splitlines() == [
+        "issued_on          1    2     0.500", "  wrong issued_on y: '2017-01-01' ≠ None",
+    ]  # fmt: skip

@@ -199,7 +199,9 @@ def compare(by_ctx: dict[str, dict[str, Score]]) -> str:
     return "\n".join([head, *rows])
 
 
-def issued_on_accuracy(gold_dir: Path = DEFAULT_GOLD, text_from: str | None = None) -> str:
+def issued_on_accuracy(
+    gold_dir: Path = DEFAULT_GOLD, text_from: str | None = None, verbose: bool = False
+) -> str:
     """The seed's metadata score: its gold has only issued_on, compared with describe()'s."""
     from pipeline.analyze.metadata import describe
 
@@ -216,7 +218,8 @@ def issued_on_accuracy(gold_dir: Path = DEFAULT_GOLD, text_from: str | None = No
         if found != gold["issued_on"]:
             wrong.append(f"{gold['slug']}: {gold['issued_on']!r} ≠ {found!r}")
     acc = right / total if total else 1.0
-    return "\n".join([f"{'issued_on':<13}{right:>7}{total:>5}{acc:>10.3f}", *wrong])
+    lines = [f"{'issued_on':<13}{right:>7}{total:>5}{acc:>10.3f}"]
+    return "\n".join(lines + [f"  wrong issued_on {w}" for w in wrong] * verbose)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         print(compare({mode: by_ctx[mode] for mode in CONTEXTS}))
         print()
         print(f"{'metadata':<13}{'right':>7}{'of':>5}{'accuracy':>10}")
-        print(issued_on_accuracy(args.gold_dir, args.text_from))
+        print(issued_on_accuracy(args.gold_dir, args.text_from, args.verbose))
     if not args.no_real:
         if not any(args.real_gold_dir.glob("*.json")):
             print(f"\nreal gold: no <slug>.json in {args.real_gold_dir}")

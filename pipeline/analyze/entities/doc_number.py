@@ -2,10 +2,10 @@
 医政発0819第3号, 議案第7号, 報告第2号, 諮問第1号.
 
 Value: as printed without spaces or line breaks (NFKC digits). The issuer code is the run of
-2–5 kanji right before [MMDD]第N号, cut after a line break in the original, 付/通知/及び/並びに or a
+2–5 kanji right before [MMDD]第N号, cut after a line break in the original, 付/通知/及び/並びに/番号 or a
 date's 日/月 (「…課長通知保医発0531第1号」, 「8月19日保医発0819第10号」); a longer run is rejected,
-unless it ends in a council item (`COUNCIL_ITEMS`: 「…補正予算議案第3号」 in a list of bills is
-議案第3号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号) read as digits.
+unless it numbers a public notice (新潟市契約公告第86号: up to 10) or ends in a council item
+(`COUNCIL_ITEMS`: 「…補正予算議案第3号」 in a list of bills is 議案第3号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号) read as digits.
 Not document numbers: law numbers (平成25年法律第27号, 昭和29年総理府令第23号,
 厚生労働省告示第85号: their run ends in 法律/令/規則/告示/条例 or follows a year),
 forms (第3号様式, 様式第3号), items (第19条第1号, 第1号 alone, 別表第三の一の二三第三号), appendices
@@ -25,7 +25,7 @@ from ._text import compact
 NUMBER_RE = re.compile(
     r"(?P<prefix>[一-龥々]+)(?P<date>[0-9]{3,4})?第(?P<n>[0-9]+|[〇一二三四五六七八九十百千]+)号(?!様式)"
 )
-_CUT = re.compile(r".*(?:付け|付|通知|及び|並びに|日|月)")
+_CUT = re.compile(r".*(?:付け|付|通知|及び|並びに|日|月|番号)")
 _LAW_SUFFIX = re.compile(
     r"(?:法律|法|令|規則|規程|告示|訓令|条例|通達|様式|別表|別記|附則|表|条|項|章|節)$"
 )
@@ -60,8 +60,8 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         if cut and not item:
             p_start += cut.end()
             prefix = prefix[cut.end() :]
-        if not 2 <= len(prefix) <= 5:
-            continue
+        if not (2 <= len(prefix) <= 5 or (len(prefix) <= 10 and prefix.endswith("公告"))):
+            continue  # 公告 numbers carry their issuer's name: 新潟市契約公告第86号
         if _LAW_SUFFIX.search(prefix) or _NOT_ISSUER.search(prefix):
             continue
         if _KANJI_NUMERALS.fullmatch(prefix) or c[p_start - 1 : p_start] == "の":
