@@ -251,3 +251,14 @@ def test_rules_are_tables_of_small_classes():
     assert [type(r).__name__ for r in money.WRITTEN_RULES] == ["YenAmount", "VagueAmount", "YenSign"]
     scope = money.UnitScope("(単位:千円)\n合計\t1\n\n(単位:人)\n計\t2")
     assert (scope.unit_at(8), scope.unit_at(25)) == (1000, 0)
+
+
+def test_numbers_years_and_hundred_million_units():
+    # The 番号 column of a debt-burden table (setagaya-r8-budget) holds row numbers, not yen.
+    text = "(単位:千円)\n番号\t事項\t期間\t金額\n100\t砧小学校改築に係る実施設計\t令和9年度\t248,500\n"
+    assert values(text) == ["248500000"]
+    # A header row of years over a yen table.
+    assert values("(単位:千円)\n区分\t2024\t2025\t2026\n収入\t1,200\t1,300\t1,400") == [
+        "1200000", "1300000", "1400000",
+    ]  # fmt: skip
+    assert values("(単位:億円)\n歳出\t1,234") == ["123400000000"]

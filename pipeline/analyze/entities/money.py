@@ -62,11 +62,11 @@ BARE_RE = re.compile(
     r"(?<![0-9A-Za-z.,/@:])(?P<num>[0-9]{1,3}(?:[,.]{1,2}[0-9]{3})+|[0-9]+)"
     r"(?![0-9A-Za-z,/:%]|\.[0-9])"
 )
-_YEN_UNITS = {"円": 1, "千円": 1000, "万円": 10**4, "百万円": 10**6}
+_YEN_UNITS = {"円": 1, "千円": 1000, "万円": 10**4, "百万円": 10**6, "億円": 10**8}
 # Units that say a table is not in yen (単位:人, (件), %).
 _OTHER_UNITS = r"人|件|%|点|歳|戸|回|世帯|名|か所|箇所|台|校|園|床|日|時間|年|月|㎡|m2|ha|km|kg|t|倍"
 UNIT_DECL_RE = re.compile(
-    r"単位[:]?(?P<a>千円|百万円|万円|円)|[(（](?P<b>千円|百万円|万円|円)[)）]"
+    r"単位[:]?(?P<a>千円|百万円|万円|億円|円)|[(（](?P<b>千円|百万円|万円|億円|円)[)）]"
     r"|(?:^|(?<=[\t\n]))(?P<c>千円|円)(?=[\t\n]|$)"
     rf"|単位[:]?(?P<other>{_OTHER_UNITS})(?![円0-9])"
 )
@@ -89,6 +89,7 @@ PEOPLE_HEADER = re.compile(r"[(（]\s*人\s*[)）]|人\s*数|人\s*員|職\s*員
 NOT_YEN_HEADER = re.compile(
     rf"{PEOPLE_HEADER.pattern}|[(（]\s*(?:{_OTHER_UNITS})\s*[)）]"
     r"|件\s*数|回\s*数|点\s*数|戸\s*数|世\s*帯\s*数|率|割\s*合|面\s*積|指\s*数"
+    r"|コード|番\s*号|電\s*話|^\s*No\.?\s*$"
 )
 PEOPLE_BEFORE = re.compile(rf"(?:{PEOPLE_HEADER.pattern})\s*$")
 # A header cell over scores (配点, 点数): its table, up to the next sentence, holds no yen.
@@ -341,6 +342,7 @@ NOT_AN_AMOUNT: tuple[tuple[str, Callable[[Bare], bool]], ...] = (
     # a page number in a table of contents: 第14款予備費······ 620
     ("contents", lambda b: b.preceded_by(LEADER_BEFORE, 8)),
     ("not yen", lambda b: b.unit == 0),  # under 単位:人
+    ("years", lambda b: _years_row(b.text, b.orig)),  # a header row of years: 2024 2025 2026
 )  # fmt: skip
 
 
@@ -423,6 +425,24 @@ class BareNumbers:
         if cell_start == line_start:  # the first cell: a row number unless all cells are figures
             return all(FIGURE_CELL.fullmatch(x) for x in line.split("\t"))
         return True
+
+
+def _years_row(text: str, pos: int) -> bool:
+    """Is `pos` in a table row whose cells are consecutive years (a header: 2024 2025 2026)?"""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    years = re.findall(r"(?<![0-9,])(?:19[5-9][0-9]|20[0-9]{2})(?![0-9,])", line)
+    if len(years) < 2 or "\t" not in line:
+        return False
+    if any(not re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", c) for c in _value_cells(line)):
+        return False
+    return all(int(b) == int(a) + 1 for a, b in zip(years, years[1:]))
+
+
+def _value_cells(line: str) -> list[str]:
+    cells = line.split("\t")
+    return [c for c in cells[len(_label_cells(cells)) :] if c.strip()]
 
 
 def _label(text: str, pos: int) -> str:
