@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from pipeline.model import Entity
@@ -431,9 +432,15 @@ def _years_row(text: str, pos: int) -> bool:
     """Is `pos` in a table row whose cells are consecutive years (a header: 2024 2025 2026)?"""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return _is_years_row(text[line_start : len(text) if line_end < 0 else line_end])
+
+
+@lru_cache(maxsize=256)
+def _is_years_row(line: str) -> bool:
+    if "\t" not in line:
+        return False
     years = re.findall(r"(?<![0-9,])(?:19[5-9][0-9]|20[0-9]{2})(?![0-9,])", line)
-    if len(years) < 2 or "\t" not in line:
+    if len(years) < 2:
         return False
     if any(not re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", c) for c in _value_cells(line)):
         return False
