@@ -106,3 +106,11 @@ def test_a_list_of_places_without_suffix():
 def test_what_the_municipality_runs_counts_and_a_caucus_does_not():
     assert codes("南国市立病院、南国市教育委員会") == ["392049", "392049"]
     assert codes("自由未来\t境港市議会公明党議員団\t無所属") == []
+
+
+def test_a_town_name_inside_a_city_address_is_a_district():
+    assert codes("福島県福島市栄町1-1、滋賀県大津市瀬田大江町、香川県高松市朝日町") == [
+        "072010", "252018", "372013",
+    ]  # fmt: skip
+    assert codes("茨城県猿島郡境町2190、音威子府村") == ["085464", "014702"]
+    assert codes("音威子府村字咲来 音威子府村字上音威子府") == ["014702", "014702"]

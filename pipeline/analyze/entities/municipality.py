@@ -11,7 +11,8 @@ Names match whole, leftmost-longest (東村山市 not 東村, 港北区 not 北�
 中央区, 府中市) takes the place right after a prefecture or city name if so written; else the one
 whose prefecture (or city) the document supports most: prefectures named, unambiguous
 municipalities, the issuer and title, and 23区/特別区 for Tokyo; with no support it is skipped.
-同区 is skipped. 市区町村, 区民, 各都道府県 are nothing. Ward names without 区 (the Tokyo COVID
+A 町/村 name right after a city's in an address (福島市栄町, 大津市瀬田大江町) is a district of that
+city, not the town. 同区 is skipped. 市区町村, 区民, 各都道府県 are nothing. Ward names without 区 (the Tokyo COVID
 table's 千代田, 中央) are matched only as whole cells of a table row listing 3 or more such names,
 in the prefecture most of them belong to (`_suffixless_lists`); a name that goes on into a longer municipality's name
 written without its suffix (東村|山 for 東村山市) is not that name.
@@ -130,6 +131,8 @@ def _names_a_longer_place(c: str, start: int, end: int) -> bool:
     return False
 _WORDISH = re.compile(r"[一-龥々ァ-ヶー]")
 _NOT_WARD_NEXT = set("分間画域切")
+# Between a city and a 町/村 name in an address: nothing, or a district name (瀬田, 大字鶴見).
+_DISTRICT_GAP = re.compile(r"[一-龥々ぁ-んァ-ヶー]{0,6}")
 
 
 @lru_cache(maxsize=1)
@@ -161,9 +164,18 @@ def _find(c: str) -> list[tuple[int, int, list[Place]]]:
     found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out, last_end = [], -1
     for s, e, places in found:
-        if s >= last_end:
-            out.append((s, e, places))
+        if s < last_end:
+            continue
+        if (
+            out
+            and c[e - 1] in "町村"
+            and _DISTRICT_GAP.fullmatch(c, out[-1][1], s)
+            and c[s:e] != c[out[-1][0] : out[-1][1]]  # 音威子府村字咲来 音威子府村字上…: a list
+        ):
             last_end = e
+            continue  # 福島県福島市栄町, 大津市瀬田大江町: a district of the city before it
+        out.append((s, e, places))
+        last_end = e
     return out
 
 
