@@ -118,3 +118,12 @@ def test_seed_issued_on_accuracy(tmp_path):
     assert evaluate.issued_on_accuracy(tmp_path, verbose=True).splitlines() == [
         "issued_on          1    2     0.500", "  wrong issued_on y: '2017-01-01' ≠ None",
     ]  # fmt: skip
+
+
+def test_a_pdf_the_pipeline_refuses_is_skipped_and_said(tmp_path):
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "tiny.json").write_text(json.dumps(GOLD), "utf-8")
+    (tmp_path / "tiny.pdf").write_bytes(b"not a pdf")
+    scores = evaluate_real.evaluate_real(tmp_path / "gold", (tmp_path,), tmp_path / "cache")
+    assert scores.files == 0
+    assert len(scores.skipped) == 1 and scores.skipped[0].startswith("tiny: ")

@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import InputError
 from pipeline.model import Document, Entity, Page, join_pages
 
 REPO = Path(__file__).resolve().parents[2]
@@ -273,7 +274,12 @@ def evaluate_real(
             scores.skipped.append(f"{gold['slug']}: no PDF {gold.get('file')!r}")
             continue
         print(f"eval: {pdf.name}", file=sys.stderr, flush=True)
-        score_file(gold, run(pdf, cache_dir), scores)
+        try:
+            docs = run(pdf, cache_dir)
+        except InputError as exc:
+            scores.skipped.append(f"{gold['slug']}: {exc.reason}")
+            continue
+        score_file(gold, docs, scores)
     return scores
 
 
