@@ -15,16 +15,20 @@ Bare numbers (no 円) are money only where the document says they are yen, by th
    「(単位:千円)」 after half of its table. 「単位:人」 (or 件, %, 点, …) declares that what follows is
    not yen. Without a declaration the unit is 1 yen, but only in a document that writes yen
    amounts somewhere (a 円 after a numeral).
-2. The number stands alone (not followed by a counter or unit, not a phone number or code, not
-   a page number: a line of its own without separators, or after a table of contents' dot
-   leader 「款予備費······ 620」) and has a thousands separator or at least 3 digits — or it is a
-   whole table cell (0, 76, △398, ±0) under a declared yen unit or in a table whose header names
-   an amount (金額, 実支払額, 予算額): zeros and small figures of a yen column count. A scan's 「.」
-   among the separators (25.400,000, 122,.000,000) is OCR's reading of a comma; dots alone
-   (130.000) are not read. △ or ▲ before it makes it negative.
+2. The number stands alone (`NOT_AN_AMOUNT`: not followed by a counter or unit — a grouped
+   number may run into a label, 11,863,448基本財産 —, not a code, a phone number or a postal code
+   (〒, 電話, 内線 before it), not an address's sub-number (13の208), not a page number: a line of
+   its own without separators, or after a table of contents' dot leader 「款予備費······ 620」,
+   not in a header row of years (2024 2025 2026)) and has a thousands separator or at least 3
+   digits — or it is a whole table cell (0, 76, △398, ±0) or the figure of an item line
+   ((2) 0) under a declared yen unit or in a table whose header names an amount (金額,
+   実支払額, 予算額): zeros and small figures of a yen column count. A scan's 「.」 among the
+   separators (25.400,000, 122,.000,000) is OCR's reading of a comma; dots alone (130.000) are
+   not read. △ or ▲ before it makes it negative.
 3. Not yen: a number in a column whose header, in the header rows right above its table, counts
-   or measures something else (職員数(人), (件), (%), (点), 人数, 件数, 率), a number right after
-   such a label (支給対象職員数(人) 5,391), and a number in parentheses right after a count
+   or measures something else (職員数(人), (件), (%), (点), 人数, 件数, 率, 番号, コード), a number
+   in a score table (a 配点 / 点数 header, up to the next sentence), a number right after such a
+   label (支給対象職員数(人) 5,391), and a number in parentheses right after a count
    (5,391 (167): the re-employed among them).
 4. Its label decides: the leading text cells of its table row (本年度 / 職員数(A)(人)), or the
    text before the first digit of its line. A cost label (費, 金, 税, 額, 計, 価, 料, 予算, …)
@@ -57,7 +61,7 @@ MONEY_RE = re.compile(
 )
 VAGUE_RE = re.compile(r"数(?:[十百千]+[万億兆]?|[万億兆])円")
 UNIT_PRICE_RE = re.compile(r"@(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?![0-9,.])")
-YEN_SIGN_RE = re.compile(r"[¥￥\\](?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?![0-9,.])")
+YEN_SIGN_RE = re.compile(r"[¥￥](?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?![0-9,.])")
 # A group separator may be OCR's 「.」 or 「,.」 (25.400,000, 122,.000,000): see _BareNumber.
 BARE_RE = re.compile(
     r"(?<![0-9A-Za-z.,/@:])(?P<num>[0-9]{1,3}(?:[,.]{1,2}[0-9]{3})+|[0-9]+)"
