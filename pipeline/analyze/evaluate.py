@@ -2,7 +2,8 @@
 
     python -m pipeline.analyze.evaluate [--ctx meta|gold|none] [--gold-dir tests/gold]
                                         [--text-from archive.db] [-v]
-                                        [--real-gold-dir tests/gold/real] [--cache-dir DIR]
+                                        [--real-gold-dir tests/gold/real] [--pdf-dir DIR]
+                                        [--cache-dir DIR]
                                         [--no-seed | --no-real]
 
 The seed gold is scored here; the real documents' gold (`tests/gold/real/`) by
@@ -231,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         "--real-gold-dir", type=Path, default=real.DEFAULT_REAL_GOLD,
         help="the real documents' gold (<slug>.json per PDF of ../shared/real)",
     )
+    parser.add_argument(
+        "--pdf-dir", type=Path, action="append",
+        help="where the real gold's PDFs are (repeatable; default ../shared/real, ../shared/external)",
+    )
     parser.add_argument("--cache-dir", type=Path, default=real.DEFAULT_CACHE)
     parser.add_argument("--no-real", action="store_true", help="score the seed only")
     parser.add_argument("--no-seed", action="store_true", help="score the real gold only")
@@ -256,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         if not any(args.real_gold_dir.glob("*.json")):
             print(f"\nreal gold: no <slug>.json in {args.real_gold_dir}")
             return 0
-        scores = real.evaluate_real(args.real_gold_dir, cache_dir=args.cache_dir)
+        pdf_dirs = tuple(args.pdf_dir or real.DEFAULT_PDF_DIRS)
+        scores = real.evaluate_real(args.real_gold_dir, pdf_dirs, cache_dir=args.cache_dir)
         print()
         print(real.report_real(scores, args.verbose))
     return 0
