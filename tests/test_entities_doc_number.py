@@ -82,3 +82,24 @@ def test_full_width_number_is_normalized():
 )
 def test_council_items_and_real_layouts(text, expected):
     assert numbers(text) == expected
+
+
+def test_a_table_of_council_items():
+    # sakaiminato-gikai-giketsu-kekka: 区分 names the kind once for a run of rows.
+    text = (
+        "区分\t番号\t案件名\t議決年月日\t議決結果\n"
+        "市長提出議案\t人事\t第63号\t教育委員会教育長の任命について\tR7.9.2\t同意(全会一致)\n"
+        "第64号\t教育委員会委員の任命について\tR7.9.2\t同意(全会一致)\n"
+        "予算\t第69号\t令和7年度境港市一般会計補正予算(第5号)\tR7.9.25\t原案可決(全会一致)\n"
+        "委員会提出議案\t第5号\t保育士配置基準の引上げを求める意見書の提出について\n"
+        "区分\t番号\t案件名\n"
+        "陳情\t第7号\t裏金問題の徹底解明を求める陳情\tR7.9.25\t不採択\n"
+    )
+    got = doc_number.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("第63号", "議案第63号"), ("第64号", "議案第64号"), ("第69号", "議案第69号"),
+        ("第5号", "委員会提出議案第5号"), ("第7号", "陳情第7号"),
+    ]  # fmt: skip
+    # Without a 番号 header, or before any kind is named, a bare 第N号 is nothing.
+    assert numbers("区分\t案件名\n議案\t第63号\t任命について") == []
+    assert numbers("区分\t番号\t案件名\n人事\t第63号\t任命について") == []
