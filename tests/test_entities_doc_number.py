@@ -103,3 +103,9 @@ def test_a_table_of_council_items():
     # Without a 番号 header, or before any kind is named, a bare 第N号 is nothing.
     assert numbers("区分\t案件名\n議案\t第63号\t任命について") == []
     assert numbers("区分\t番号\t案件名\n人事\t第63号\t任命について") == []
+
+
+def test_a_municipal_number_led_by_its_era_year():
+    assert numbers("4教学第1234号\n令和4年4月1日") == ["4教学第1234号"]
+    assert numbers("(５南総第 12 号)") == ["5南総第12号"]
+    assert numbers("令和4年4月1日付け教学第12号") == ["教学第12号"]

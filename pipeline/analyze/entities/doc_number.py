@@ -8,7 +8,8 @@ unless it numbers a public notice (新潟市契約公告第86号: up to 10) or e
 (`COUNCIL_ITEMS`: 「…補正予算議案第3号」 in a list of bills is 議案第3号). In a table of council
 items the 番号 column's 「第63号」 takes the kind its 区分 column names (`_listed_items`:
 議案第63号, 陳情第7号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号)
-read as digits.
+read as digits. A municipality's number may lead with the era year (4教学第123号, R4): kept when it
+starts the line or follows a space or 「(」.
 Not document numbers: law numbers (平成25年法律第27号, 昭和29年総理府令第23号,
 厚生労働省告示第85号: their run ends in 法律/令/規則/告示/条例 or follows a year),
 forms (第3号様式, 様式第3号), items (第19条第1号, 第1号 alone, 別表第三の一の二三第三号), appendices
@@ -34,6 +35,8 @@ _LAW_SUFFIX = re.compile(
 )
 _NOT_ISSUER = re.compile(r"[条項章節款目号様式別表附則回次年月日]")
 _KANJI_NUMERALS = re.compile(r"[〇一二三四五六七八九十百千]+")
+# The era year before a municipality's issuer code, at a line's start or after a space or 「(」.
+_YEAR_BEFORE = re.compile(r"(?:^|(?<=[\s(（]))(?P<y>[0-9０-９]{1,2})$", re.M)
 # Items put before a council, numbered per session: 議案第7号, 報告第2号, 諮問第1号. Written right
 # after the previous item's title in a list (…補正予算議案第3号), so the word itself is the prefix.
 COUNCIL_ITEMS = ("議案", "報告", "諮問", "請願", "陳情", "発議", "認定", "同意", "承認")
@@ -114,6 +117,9 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         if "年" in c[max(0, p_start - 1) : p_start]:
             continue
         start, end = view.span(p_start, m.end())
+        year = _YEAR_BEFORE.search(text, max(0, start - 4), start)
+        if year and year.end("y") == start and not item:
+            start = year.start("y")  # 4教学第123号: the era year leads a city's number
         value = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text[start:end]))
         out.append(Entity("doc_number", text[start:end], value, start, end, attrs={}))
     out.sort(key=lambda e: e.start)
