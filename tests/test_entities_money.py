@@ -262,3 +262,9 @@ def test_numbers_years_and_hundred_million_units():
         "1200000", "1300000", "1400000",
     ]  # fmt: skip
     assert values("(単位:億円)\n歳出\t1,234") == ["123400000000"]
+
+
+def test_a_minus_sign_starting_a_yen_cell():
+    text = "(単位:千円)\n区分\t本年度\t前年度\t比較\n歳出\t1,200\t1,500\t-300\n計\t1,200\t1,500\t−300"
+    assert values(text) == ["1200000", "1500000", "-300000", "1200000", "1500000", "-300000"]
+    assert values("費用1,000円\n電話 03-1234-5678") == ["1000"]

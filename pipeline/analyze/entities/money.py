@@ -24,7 +24,8 @@ Bare numbers (no 円) are money only where the document says they are yen, by th
    ((2) 0) under a declared yen unit or in a table whose header names an amount (金額,
    実支払額, 予算額): zeros and small figures of a yen column count. A scan's 「.」 among the
    separators (25.400,000, 122,.000,000) is OCR's reading of a comma; dots alone (130.000) are
-   not read. △ or ▲ before it makes it negative.
+   not read. △ or ▲ before it makes it negative, and so does a minus sign starting its cell
+   (-1,234 in a yen column).
 3. Not yen: a number in a column whose header, in the header rows right above its table, counts
    or measures something else (職員数(人), (件), (%), (点), 人数, 件数, 率, 番号, コード), a number
    in a score table (a 配点 / 点数 header, up to the next sentence), a number right after such a
@@ -82,7 +83,6 @@ APPROX_BEFORE = re.compile(r"(?:約|およそ|概ね|おおむね|ほぼ)$")
 APPROX_AFTER = re.compile(r"程度|程|前後|余り|ほど|くらい|ぐらい|強|弱")
 MIN_AFTER = re.compile(r"以上|超|を超え|を超過")
 MAX_AFTER = re.compile(r"以下|未満|以内|を上限|上限|まで")
-NEGATIVE_BEFORE = re.compile(r"[△▲]$")
 
 COST_LABEL = re.compile(r"費|金|税|額|計(?!画)|価|料|予算|支出|収入|負担|補助|交付|歳入|歳出|コスト")
 COUNT_LABEL = re.compile(r"数|枚|率|人口|人|件|世帯|回|%|面積|戸|台|名|歳|時間|番号|コード|No")
@@ -113,7 +113,7 @@ NUMBER_CELL = re.compile(
     r"\s*(?:[△▲▽\-−+±]?\s*[0-9][0-9,.]*\s*(?:[(（]\s*[△▲\-−]?\s*[0-9][0-9,.]*\s*[)）])?|[－\-—―‐])\s*"
 )
 # A whole cell that is one figure, signed or not (0, △398, + 100,000,000, ±0, ¥ 69,625).
-FIGURE_CELL = re.compile(r"[ \u3000]*[△▲+±¥]?[ \u3000]*[0-9][0-9,.]*[ \u3000]*")
+FIGURE_CELL = re.compile(r"[ \u3000]*[△▲+±¥\-−]?[ \u3000]*[0-9][0-9,.]*[ \u3000]*")
 # A line of an item and its figure, the layout of a balance sheet without ruled cells: (2) 0.
 ITEM_FIGURE_LINE = re.compile(r"\s*[(（][0-9]{1,2}[)）][ \u3000]*[△▲]?[0-9][0-9,]*\s*")
 # What a number followed by one of these counts: 130,000枚, 2017年, 5,000人分.
@@ -304,6 +304,7 @@ class Bare:
     orig_end: int
     raw: str
     unit: int | None = None
+    cell: bool = False  # a whole table cell (or an item line's figure)
     in_yen_table: bool = False
 
     @property
@@ -335,7 +336,9 @@ NOT_AN_AMOUNT: tuple[tuple[str, Callable[[Bare], bool]], ...] = (
     # the same after OCR's space: 100 万以上, 第 214 条
     ("spaced counter", lambda b: bool(COUNTER_AFTER_SPACE.match(b.text, b.orig_end))),
     # phone numbers, codes, ordinals
-    ("code", lambda b: not b.grouped and ("-" in (b.before, b.after) or b.before == "第")),
+    ("code", lambda b: not b.grouped and (
+        ("-" in (b.before, b.after) and not b.cell) or b.before == "第"
+    )),
     # an address or a sub-number: 19番地13の208
     ("address", lambda b: b.before == "の" and b.text[b.orig - 2 : b.orig - 1].isdigit()),
     # a page number (a 0 of its own under 単位:円 is a total of nothing)
@@ -379,9 +382,8 @@ class BareNumbers:
     def read(self, b: Bare) -> Found | None:
         b.unit = self.scope.unit_at(b.s)
         info, column = self.headers.at(self.text, b.orig)
-        b.in_yen_table = self._figure_cell(b) and bool(
-            b.unit or (info is not None and info.amount_table)
-        )
+        b.cell = self._figure_cell(b)
+        b.in_yen_table = b.cell and bool(b.unit or (info is not None and info.amount_table))
         if any(rejects(b) for _, rejects in NOT_AN_AMOUNT):
             return None
         if self.text.rfind("\n", 0, b.orig) + 1 in self.headers.scores:
@@ -392,7 +394,8 @@ class BareNumbers:
         value = int(re.sub(r"[,.]", "", b.raw))
         if not self._labelled_money(b, value):
             return None
-        sign = -1 if NEGATIVE_BEFORE.search(self.c, max(0, b.s - 1), b.s) else 1
+        before = self.c[b.s - 1 : b.s]
+        sign = -1 if before and (before in "△▲" or (b.cell and before in "-−")) else 1
         start = b.s - 1 if sign < 0 else b.s
         return Found(start, b.e, sign * value * (b.unit or 1))
 
