@@ -29,6 +29,7 @@ import json
 import re
 import sys
 import unicodedata
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +46,13 @@ METADATA_FIELDS = ("title", "kind", "issuer", "issued_on")
 TITLE_RATIO = 0.9
 
 # The code that turns a file into normalized pages; everything else is analysis.
-_PAGE_CODE = ("extract", "normalize", "_exec", "limits.py", "model.py", "errors.py")
+_PAGE_CODE = ("extract", "normalize", "_exec", "ja", "ingest.py", "limits.py", "model.py", "errors.py")
 
 
 # --- running the pipeline, cached ------------------------------------------------------------
 
 
+@lru_cache(maxsize=4)
 def code_version(parts: tuple[str, ...] | None = None) -> str:
     """A hash of the pipeline's source (the given parts of `pipeline/`, else all of it)."""
     root = REPO / "pipeline"
@@ -88,12 +90,17 @@ def run_pipeline(pdf: Path, cache_dir: Path = DEFAULT_CACHE, workers: int = 2) -
         from pipeline.ingest import read_pages
 
         pages = read_pages(pdf, workers=workers)
-        pages_file.write_text(json.dumps([asdict(p) for p in pages], ensure_ascii=False), "utf-8")
+        _write(pages_file, [asdict(p) for p in pages])
     docs = analyze_pages(pages, pdf, sha)
-    docs_file.write_text(
-        json.dumps([d.to_dict() for d in docs], ensure_ascii=False), encoding="utf-8"
-    )
+    _write(docs_file, [d.to_dict() for d in docs])
     return docs
+
+
+def _write(path: Path, data) -> None:
+    """Write JSON whole or not at all (an interrupted run leaves no half-written cache entry)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _page(data: dict) -> Page:
