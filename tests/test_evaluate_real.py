@@ -127,3 +127,22 @@ def test_a_pdf_the_pipeline_refuses_is_skipped_and_said(tmp_path):
     scores = evaluate_real.evaluate_real(tmp_path / "gold", (tmp_path,), tmp_path / "cache")
     assert scores.files == 0
     assert len(scores.skipped) == 1 and scores.skipped[0].startswith("tiny: ")
+
+
+def test_the_cache_keeps_one_entry_per_file_and_code_version(tmp_path, monkeypatch):
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(b"%PDF")
+    calls = []
+    monkeypatch.setattr(evaluate_real, "_sha256", lambda path: "ab" * 32)
+    monkeypatch.setattr(evaluate_real, "analyze_pages", lambda pages, p, sha: calls.append(1) or [])
+    import pipeline.ingest
+
+    monkeypatch.setattr(pipeline.ingest, "read_pages", lambda path, workers: [Page(1, "x")])
+    stale = tmp_path / "c" / "docs-abababababababab-0000000000000000.json"
+    stale.parent.mkdir()
+    stale.write_text("[]")
+    assert evaluate_real.run_pipeline(pdf, tmp_path / "c") == []
+    assert evaluate_real.run_pipeline(pdf, tmp_path / "c") == []
+    assert calls == [1]  # the second run reads the cache
+    names = sorted(f.name.split("-")[0] for f in (tmp_path / "c").iterdir())
+    assert names == ["docs", "pages"] and not stale.exists()

@@ -97,10 +97,15 @@ def run_pipeline(pdf: Path, cache_dir: Path = DEFAULT_CACHE, workers: int = 2) -
 
 
 def _write(path: Path, data) -> None:
-    """Write JSON whole or not at all (an interrupted run leaves no half-written cache entry)."""
+    """Write JSON whole or not at all (an interrupted run leaves no half-written cache entry),
+    and drop the same file's entries from older code versions."""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
+    kind_and_sha = path.name.rsplit("-", 1)[0]  # docs-<sha16>
+    for old in path.parent.glob(f"{kind_and_sha}-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 def _page(data: dict) -> Page:
