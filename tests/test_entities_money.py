@@ -268,3 +268,22 @@ def test_a_minus_sign_starting_a_yen_cell():
     text = "(単位:千円)\n区分\t本年度\t前年度\t比較\n歳出\t1,200\t1,500\t-300\n計\t1,200\t1,500\t−300"
     assert values(text) == ["1200000", "1500000", "-300000", "1200000", "1500000", "-300000"]
     assert values("費用1,000円\n電話 03-1234-5678") == ["1000"]
+
+
+def test_a_row_label_with_its_unit_is_not_a_column_header():
+    # nankoku-r8 給与費明細書: 平均年齢(歳) labels a row of ages between rows of yen.
+    text = (
+        "ア職員1人当たりの給与(単位:円)\n区分\t行政職\t消防職\n"
+        "平均給与月額(円)\t323,998\t272,029\n平均年齢(歳)\t42歳9月\t41歳0月\n"
+        "令和7年1月1日\t平均給料月額(円)\t308,177\t264,039\n"
+    )
+    assert values(text) == ["323998", "272029", "308177", "264039"]
+
+
+def test_a_sub_header_narrower_than_its_rows_does_not_shift_onto_them():
+    # setagaya-r8-budget: 「予算額 構成比 増減率」 heads the last columns of a 9-column row.
+    text = (
+        "(単位:千円)\n前年度\t差引増△減額\n予算額\t構成比\t増減率\n"
+        "1,145\t763\t382\t0\t0\t783,842\t%0.2\t%1.9\t△13,289\n"
+    )
+    assert values(text) == ["1145000", "763000", "382000", "0", "0", "783842000", "-13289000"]

@@ -93,7 +93,7 @@ _KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 PEOPLE_HEADER = re.compile(r"[(（]\s*人\s*[)）]|人\s*数|人\s*員|職\s*員\s*数")
 NOT_YEN_HEADER = re.compile(
     rf"{PEOPLE_HEADER.pattern}|[(（]\s*(?:{_OTHER_UNITS})\s*[)）]"
-    r"|件\s*数|回\s*数|点\s*数|戸\s*数|世\s*帯\s*数|率|割\s*合|面\s*積|指\s*数"
+    r"|(?<!手)数|率|割\s*合|比(?!較)|面\s*積"  # 件数, 日数, 数量 (not 手数料), 構成比 (not 比較)
     r"|コード|番\s*号|電\s*話|^\s*No\.?\s*$"
 )
 PEOPLE_BEFORE = re.compile(rf"(?:{PEOPLE_HEADER.pattern})\s*$")
@@ -121,6 +121,8 @@ _COUNTER = re.compile(
     r"[万億兆千百十円枚件人世帯回年月日時分秒名個台本部戸箇ヶヵか所校園館号条項頁倍割点株口通冊"
     r"社軒棟床食杯匹頭羽種坪度局票区市町村丁番階週歩]"
 )
+# A row label with its unit in parentheses (平均年齢(歳)): its row's unit, not a column's.
+_LABEL_WITH_UNIT = re.compile(r"\s*[^\s(（]+\s*[(（][^)）]{1,4}[)）]\s*$")
 # Header cells over the row labels, not over values.
 LABEL_HEADER = re.compile(r"\s*(?:区\s*分|項\s*目|科\s*目|款|項|目|節|級|名\s*称|種\s*別)\s*")
 
@@ -234,9 +236,17 @@ class UnitScope:
 
 @dataclass
 class RowInfo:
-    not_yen: set[int] = field(default_factory=set)  # value columns whose header is not yen
     people: set[int] = field(default_factory=set)  # value columns that count people
+    # Value columns headed by another measure (件数, 構成比, 率), with the width of their header
+    # row: a header row narrower than the data row is a sub-header over some of its columns
+    # (予算額 構成比 増減率 over the last three), so its positions are not the row's.
+    measures: list[tuple[set[int], int]] = field(default_factory=list)
     amount_table: bool = False  # a header cell names an amount (金額, 実支払額)
+
+    def not_yen(self, column: int, width: int) -> bool:
+        return column in self.people or any(
+            column in cols and w >= width for cols, w in self.measures
+        )
 
 
 class TableHeaders:
@@ -264,29 +274,34 @@ class TableHeaders:
                 labels = 0
                 while labels < len(cells) and LABEL_HEADER.fullmatch(cells[labels]):
                     labels += 1
+                measures = set()
                 for i, cell in enumerate(cells):
                     if PEOPLE_HEADER.search(cell):
                         info.people.add(i - labels)
-                    if NOT_YEN_HEADER.search(cell):
-                        info.not_yen.add(i - labels)
+                    if NOT_YEN_HEADER.search(cell) and (i or labels or not _LABEL_WITH_UNIT.match(cell)):
+                        measures.add(i - labels)  # (a first cell 平均年齢(歳) labels its row)
                     elif AMOUNT_HEADER.search(cell):
                         info.amount_table = True
                     if SCORE_HEADER.fullmatch(cell.strip()):
                         in_scores = True
+                if measures:
+                    info.measures.append((measures, len(cells) - labels))
                 continue
             in_header = False
-            if info.not_yen or info.amount_table:
+            if info.people or info.measures or info.amount_table:
                 self.rows[start] = info
 
-    def at(self, text: str, pos: int) -> tuple[RowInfo | None, int]:
-        """The header info of the row holding `pos`, and the value column `pos` is in."""
+    def at(self, text: str, pos: int) -> tuple[RowInfo | None, int, int]:
+        """The header info of the row holding `pos`, the value column `pos` is in and the
+        number of value columns of the row."""
         line_start = text.rfind("\n", 0, pos) + 1
         info = self.rows.get(line_start)
         if info is None:
-            return None, -1
+            return None, -1, 0
         line_end = text.find("\n", pos)
         cells = text[line_start : len(text) if line_end < 0 else line_end].split("\t")
-        return info, text.count("\t", line_start, pos) - len(_label_cells(cells))
+        labels = len(_label_cells(cells))
+        return info, text.count("\t", line_start, pos) - labels, len(cells) - labels
 
 
 # --- bare numbers -----------------------------------------------------------------------------
@@ -381,14 +396,14 @@ class BareNumbers:
 
     def read(self, b: Bare) -> Found | None:
         b.unit = self.scope.unit_at(b.s)
-        info, column = self.headers.at(self.text, b.orig)
+        info, column, width = self.headers.at(self.text, b.orig)
         b.cell = self._figure_cell(b)
         b.in_yen_table = b.cell and bool(b.unit or (info is not None and info.amount_table))
         if any(rejects(b) for _, rejects in NOT_AN_AMOUNT):
             return None
         if self.text.rfind("\n", 0, b.orig) + 1 in self.headers.scores:
             return None  # a score table: 配点 150
-        if self._is_count(b, info, column):
+        if self._is_count(b, info is not None and info.not_yen(column, width)):
             self.counts.add(b.orig_end)
             return None  # a head count, or a figure of another unit, in a yen table
         value = int(re.sub(r"[,.]", "", b.raw))
@@ -408,10 +423,10 @@ class BareNumbers:
             return False
         return b.in_yen_table or b.unit is not None or (b.grouped and value >= 1_000_000)
 
-    def _is_count(self, b: Bare, info: RowInfo | None, column: int) -> bool:
+    def _is_count(self, b: Bare, in_other_column: bool) -> bool:
         preceding = self.text[max(0, b.orig - 24) : b.orig]
         return (
-            (info is not None and column in info.not_yen)
+            in_other_column
             or bool(PEOPLE_BEFORE.search(preceding))
             or bool(COUNT_IN_PARENS.search(preceding) and _count_before(preceding, b.orig, self.counts))
         )
