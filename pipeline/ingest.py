@@ -113,7 +113,18 @@ def extract_documents(
 ) -> list[Document]:
     """Text per page, normalized, split into the documents the file holds (metadata and entities
     are filled by `analyze`)."""
-    from .analyze.segment import split_documents
+    pages = read_pages(path, limits=limits, workers=workers, on_page=on_page)
+    return split_pages(pages, path, sha256, archive_dir=archive_dir)
+
+
+def read_pages(
+    path: Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    workers: int = 2,
+    on_page: Callable[[int], None] | None = None,
+) -> list[Page]:
+    """The file's pages, extracted (OCR included) and normalized."""
     from .extract import extract_pages
     from .normalize import normalize_page
 
@@ -123,6 +134,13 @@ def extract_documents(
     ]
     if not any(p.text.strip() for p in pages):
         raise InputError(path, "no text found (blank pages, or an image without text)")
+    return pages
+
+
+def split_pages(pages: list[Page], path: Path, sha256: str, *, archive_dir: Path) -> list[Document]:
+    """A file's normalized pages split into the documents it holds."""
+    from .analyze.segment import split_documents
+
     ranges = split_documents([p.text for p in pages]) if len(pages) > 1 else [(1, 1)]
     docs = []
     for start, end in ranges:

@@ -41,7 +41,7 @@ class Page:
 class Entity:
     kind: str  # date, money, law_ref, doc_number, municipality, prefecture, person, organization
     text: str  # as printed (a slice of documents.text)
-    value: str  # canonical value, see docs/schema.md
+    value: str | None  # canonical value, see docs/schema.md (None: a vague amount, 数千億円)
     start: int  # character offsets into documents.text
     end: int
     page: int | None = None  # page number within the document, 1-based; set by the loader

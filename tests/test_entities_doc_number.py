@@ -50,3 +50,62 @@ def test_text_is_as_printed():
 
 def test_full_width_number_is_normalized():
     assert numbers("保 発 ０８１９ 第 １ 号") == ["保発0819第1号"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Council items, as printed in bills, reports and lists of bills.
+        ("議案第７号\n令和８年度南国市一般会計予算", ["議案第7号"]),
+        ("報告第２号\n損害賠償の専決処分の報告について", ["報告第2号"]),
+        ("諮問第1号 人権擁護委員の推薦について", ["諮問第1号"]),
+        ("議案第1 0号令和8年度南国市介護保険特別会計予算", ["議案第10号"]),
+        # A list of bills: each number follows the previous bill's title without a break.
+        (
+            "議案第2号令和7年度南国市土地取得事業特別会計補正予算議案第3号令和7年度南国市国民健康"
+            "保険特別会計補正予算(第3号)について報告第1号令和7年度南国市一般会計補正予算の専決処分",
+            ["議案第2号", "議案第3号", "報告第1号"],
+        ),
+        # Full-width and character-spaced digits.
+        ("保医発０４２８第９号\n令和４年４月２８日", ["保医発0428第9号"]),
+        ("保 医 発 0 4 2 8 第 9 号", ["保医発0428第9号"]),
+        # A public notice's number names its issuer.
+        ("(公告番号 新潟市契約公告第86号)", ["新潟市契約公告第86号"]),
+        # Law numbers are never document numbers.
+        ("昭和５４年南国市条例第１８号", []),
+        ("南国市条例第18号", []),
+        ("厚生労働省告示第85号", []),
+        ("地方自治法(昭和22年法律第67号)", []),
+        # An item of a table: 別表第三の一の二三第三号.
+        ("特掲診療料の施設基準等別表第三の一の二三\n第三号に掲げる", []),
+    ],
+)
+def test_council_items_and_real_layouts(text, expected):
+    assert numbers(text) == expected
+
+
+def test_a_table_of_council_items():
+    # sakaiminato-gikai-giketsu-kekka: 区分 names the kind once for a run of rows.
+    text = (
+        "区分\t番号\t案件名\t議決年月日\t議決結果\n"
+        "市長提出議案\t人事\t第63号\t教育委員会教育長の任命について\tR7.9.2\t同意(全会一致)\n"
+        "第64号\t教育委員会委員の任命について\tR7.9.2\t同意(全会一致)\n"
+        "予算\t第69号\t令和7年度境港市一般会計補正予算(第5号)\tR7.9.25\t原案可決(全会一致)\n"
+        "委員会提出議案\t第5号\t保育士配置基準の引上げを求める意見書の提出について\n"
+        "区分\t番号\t案件名\n"
+        "陳情\t第7号\t裏金問題の徹底解明を求める陳情\tR7.9.25\t不採択\n"
+    )
+    got = doc_number.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("第63号", "議案第63号"), ("第64号", "議案第64号"), ("第69号", "議案第69号"),
+        ("第5号", "委員会提出議案第5号"), ("第7号", "陳情第7号"),
+    ]  # fmt: skip
+    # Without a 番号 header, or before any kind is named, a bare 第N号 is nothing.
+    assert numbers("区分\t案件名\n議案\t第63号\t任命について") == []
+    assert numbers("区分\t番号\t案件名\n人事\t第63号\t任命について") == []
+
+
+def test_a_municipal_number_led_by_its_era_year():
+    assert numbers("4教学第1234号\n令和4年4月1日") == ["4教学第1234号"]
+    assert numbers("(５南総第 12 号)") == ["5南総第12号"]
+    assert numbers("令和4年4月1日付け教学第12号") == ["教学第12号"]

@@ -42,7 +42,7 @@ def test_any_text_gives_consistent_spans(text, issued_on):
             assert e.kind == kind
             assert 0 <= e.start <= e.end <= len(text)
             assert e.text == text[e.start : e.end]
-            assert isinstance(e.value, str)
+            assert isinstance(e.value, str) or (kind == "money" and e.attrs["vague"])
     found = extract_entities(text, ctx)
     assert found == sorted(found, key=lambda e: (e.start, e.end))
     assert all(a.end <= b.start for a, b in zip(found, found[1:]))

@@ -125,6 +125,18 @@ def test_unknown_attrs_go_to_the_attrs_column(tmp_path):
     assert row == {"date_start": "2019-01-01", "date_precision": "year", "attrs": '{"era": "令和"}'}
 
 
+def test_a_vague_amount_has_a_null_value(tmp_path):
+    text = "既に数千億円が投じられ、△1,234"
+    doc = make_document("v.pdf", [Page(1, text)], [
+        ("money", "数千億円", None, {"amount": None, "approximate": True, "vague": True}),
+        ("money", "△1,234", "-1234000", {"amount": -1234000, "approximate": False, "vague": False}),
+    ])  # fmt: skip
+    with Archive(tmp_path / "a.db") as a:
+        a.add([doc])
+        got = rows(a, "select text, value, typeof(value), amount, vague from entities order by start")
+    assert got == [("数千億円", None, "null", None, 1), ("△1,234", "-1234000", "text", -1234000, 0)]
+
+
 def test_table_cells_answer_which_wards_said_futsuu_yuubin(archive):
     assert rows(archive, "select row_header, col_header from table_cells where text = '普通郵便'"
                          " order by row") == [("世田谷区", "(3)"), ("北区", "(3)")]

@@ -35,15 +35,21 @@ def analyze_many(docs: list[Document], n_process: int = 2) -> list[Document]:
     """Fill the metadata and entities of several documents, running GiNZA over all of them at
     once on up to `n_process` processes (fewer when there is too little to read to repay them)."""
     for doc in docs:
-        first_page = doc.pages[0].text if doc.pages else None
-        meta = describe(doc.text, first_page)
-        doc.title, doc.kind = meta["title"], meta["kind"]
-        doc.issuer, doc.issued_on = meta["issuer"], meta["issued_on"]
+        describe_document(doc)
     names_per_doc = nlp_entities([doc.text for doc in docs], n_process=n_process)
     for doc, names in zip(docs, names_per_doc):
         doc.entities = merge(rule_entities(doc), names)
         doc.synonym_terms = synonym_terms(doc.text)
     return docs
+
+
+def describe_document(doc: Document) -> Document:
+    """Fill one document's title, kind, issuer and issued_on from its text."""
+    first_page = doc.pages[0].text if doc.pages else None
+    meta = describe(doc.text, first_page)
+    doc.title, doc.kind = meta["title"], meta["kind"]
+    doc.issuer, doc.issued_on = meta["issuer"], meta["issued_on"]
+    return doc
 
 
 def rule_entities(doc: Document) -> list[Entity]:

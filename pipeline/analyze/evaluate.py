@@ -2,6 +2,12 @@
 
     python -m pipeline.analyze.evaluate [--ctx meta|gold|none] [--gold-dir tests/gold]
                                         [--text-from archive.db] [-v]
+                                        [--real-gold-dir tests/gold/real] [--pdf-dir DIR]
+                                        [--cache-dir DIR]
+                                        [--no-seed | --no-real]
+
+The seed gold is scored here; the real documents' gold (`tests/gold/real/`) by
+`evaluate_real` (the PDFs run through the ingest path, cached), reported after it.
 
 For each `tests/gold/<slug>.json` ({"slug", "issued_on", "entities": [{"kind", "text", "value"}]})
 the document's text is taken from the archive (`--text-from`: documents whose `source` is one of
@@ -210,9 +216,45 @@ def compare(by_ctx: dict[str, dict[str, Score]]) -> str:
     return "\n".join([head, *rows])
 
 
+def issued_on_accuracy(
+    gold_dir: Path = DEFAULT_GOLD, text_from: str | None = None, verbose: bool = False
+) -> str:
+    """The seed's metadata score: its gold has only issued_on, compared with describe()'s."""
+    from pipeline.analyze.metadata import describe
+
+    right = total = 0
+    wrong = []
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = document_text(gold["slug"], gold_dir, text_from)
+        if text is None or "issued_on" not in gold:
+            continue
+        found = describe(text)["issued_on"]
+        total += 1
+        right += found == gold["issued_on"]
+        if found != gold["issued_on"]:
+            wrong.append(f"{gold['slug']}: {gold['issued_on']!r} ≠ {found!r}")
+    acc = right / total if total else 1.0
+    lines = [f"{'issued_on':<13}{right:>7}{total:>5}{acc:>10.3f}"]
+    return "\n".join(lines + [f"  wrong issued_on {w}" for w in wrong] * verbose)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from . import evaluate_real as real
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument(
+        "--real-gold-dir", type=Path, default=real.DEFAULT_REAL_GOLD,
+        help="the real documents' gold (<slug>.json per PDF of ../shared/real)",
+    )
+    parser.add_argument(
+        "--pdf-dir", type=Path, action="append",
+        help="where the real gold's PDFs are (repeatable; default ../shared/real, ../shared/external)",
+    )
+    parser.add_argument("--cache-dir", type=Path, default=real.DEFAULT_CACHE)
+    parser.add_argument("--no-real", action="store_true", help="score the seed only")
+    parser.add_argument("--no-seed", action="store_true", help="score the real gold only")
     parser.add_argument("--text-from", metavar="ARCHIVE_DB", help="score the archive's texts")
     parser.add_argument(
         "--ctx", choices=CONTEXTS, default="meta",
@@ -220,13 +262,25 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
     args = parser.parse_args(argv)
-    by_ctx = {args.ctx: evaluate(args.gold_dir, args.text_from, args.ctx)}
-    print(f"context: {args.ctx}")
-    print(report(by_ctx[args.ctx], args.verbose))
-    for mode in CONTEXTS:
-        by_ctx.setdefault(mode, evaluate(args.gold_dir, args.text_from, mode))
-    print()
-    print(compare({mode: by_ctx[mode] for mode in CONTEXTS}))
+    if not args.no_seed:
+        by_ctx = {args.ctx: evaluate(args.gold_dir, args.text_from, args.ctx)}
+        print(f"seed gold ({args.gold_dir}), context: {args.ctx}")
+        print(report(by_ctx[args.ctx], args.verbose))
+        for mode in CONTEXTS:
+            by_ctx.setdefault(mode, evaluate(args.gold_dir, args.text_from, mode))
+        print()
+        print(compare({mode: by_ctx[mode] for mode in CONTEXTS}))
+        print()
+        print(f"{'metadata':<13}{'right':>7}{'of':>5}{'accuracy':>10}")
+        print(issued_on_accuracy(args.gold_dir, args.text_from, args.verbose))
+    if not args.no_real:
+        if not any(args.real_gold_dir.glob("*.json")):
+            print(f"\nreal gold: no <slug>.json in {args.real_gold_dir}")
+            return 0
+        pdf_dirs = tuple(args.pdf_dir or real.DEFAULT_PDF_DIRS)
+        scores = real.evaluate_real(args.real_gold_dir, pdf_dirs, cache_dir=args.cache_dir)
+        print()
+        print(real.report_real(scores, args.verbose))
     return 0
 
 

@@ -134,7 +134,7 @@ def entity_rows(
     known = [(span[0], n) for n, span in enumerate(spans, start=1) if span]
     starts, numbers = [s for s, _ in known], [n for _, n in known]
     rows: dict[str, dict] = {}
-    for e in sorted(entities, key=lambda e: (e.start, e.end, e.kind, e.value)):
+    for e in sorted(entities, key=lambda e: (e.start, e.end, e.kind, e.value or "")):
         if not (0 <= e.start <= e.end <= len(text)):
             log.warning("%s: entity %s %r has offsets %d-%d outside the text; dropped",
                         document_id, e.kind, e.text, e.start, e.end)
