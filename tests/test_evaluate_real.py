@@ -40,7 +40,8 @@ def pipeline_docs():
     tail = Document("c", "tiny.pdf", "0", 3, 3, title=None)
     cover.entities = [
         entity("date", "2026-02-27", 1),
-        entity("law_ref", "地方自治法第180条第1項", 1, law="地方自治法", law_id="322AC0000000067"),
+        entity("law_ref", "地方自治法第180条第1項", 1, law="地方自治法", law_id="322AC0000000067",
+               article="180", paragraph="1"),
     ]
     book.entities = [
         entity("money", "784458000", 2),
@@ -94,12 +95,12 @@ def test_title_and_issuer_rules():
     assert not evaluate_real.issuer_right("南国市長", None)
 
 
-def test_law_key_falls_back_to_the_law_id_attr():
+def test_law_refs_are_scored_by_law_id_and_article():
     e = Entity("law_ref", "x", "地方自治法第245条の4", 0, 1,
-               attrs={"law": "地方自治法", "law_id": "322AC0000000067"})  # fmt: skip
-    assert evaluate_real.law_key(e) == "322AC0000000067第245条の4"
-    bare = Entity("law_ref", "x", "地方自治法", 0, 1, attrs={"law": "地方自治法", "law_id": "X1"})
-    assert evaluate_real.law_key(bare) == "X1"
+               attrs={"law": "地方自治法", "law_id": "322AC0000000067", "article": "245の4"})  # fmt: skip
+    assert evaluate_real.entity_value(e) == "322AC0000000067第245条の4"
+    unlinked = Entity("law_ref", "x", "某法第3条", 0, 1, attrs={"law": "某法"})
+    assert evaluate_real.entity_value(unlinked) == "某法第3条"
 
 
 def test_entity_pages_are_file_pages():

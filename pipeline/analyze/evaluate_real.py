@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.analyze.entities.law_ref import law_key
 from pipeline.model import Document, Entity, Page, join_pages
 
 REPO = Path(__file__).resolve().parents[2]
@@ -140,31 +141,11 @@ def set_file_pages(doc: Document) -> None:
 # --- entity values as the gold writes them ----------------------------------------------------
 
 
-def law_key(entity: Entity) -> str:
-    """A law_ref as the gold writes it: e-Gov law id + article part (`322AC0000000067第180条`)."""
-    try:
-        from pipeline.analyze.entities.law_ref import law_key as pipeline_law_key
-    except ImportError:
-        pipeline_law_key = None
-    if pipeline_law_key is not None:
-        try:
-            return pipeline_law_key(entity)
-        except (KeyError, TypeError):
-            pass  # a law_ref without a law id: the fallback below
-    law_id = entity.attrs.get("law_id")
-    if not law_id:
-        return entity.value  # a law the pipeline cannot link: it cannot match the gold
-    name = entity.attrs.get("law") or ""
-    rest = entity.value[len(name) :] if name and entity.value.startswith(name) else ""
-    if not rest:
-        m = re.search(r"(?:第[0-9]+条|別表|附則).*$", entity.value)
-        rest = m.group() if m else ""
-    return f"{law_id}{rest}"
-
-
 def entity_value(entity: Entity) -> str | None:
+    """The value the gold writes: a law_ref as e-Gov law id + article part (`law_ref.law_key`), a
+    law the pipeline could not link as its value (it cannot match the gold)."""
     if entity.kind == "law_ref":
-        return law_key(entity)
+        return law_key(entity) if entity.attrs.get("law_id") else entity.value
     return entity.value or None
 
 
