@@ -11,7 +11,7 @@ from japanera import EraDate
 
 from pipeline.analyze.entities import DocumentContext
 from pipeline.analyze.entities import date as date_kind
-from pipeline.analyze.entities._numerals import to_kanji
+from pipeline.ja.numerals import to_kanji
 
 
 def dates(text: str, issued_on: str | None = None) -> list[str]:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analyze.metadata import KINDS, compact, describe, header_lines, parse_date
+from pipeline.analyze.metadata import KINDS, describe, header_lines, parse_date
+from pipeline.ja.spacing import compact_line as compact
 from pipeline.corpus.seed import DEFAULT_SEED, split_seed
 
 REPO = Path(__file__).resolve().parent.parent

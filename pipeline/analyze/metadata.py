@@ -26,16 +26,18 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .entities.date import ERA_LAST_YEAR, ERAS
+from pipeline.ja.chars import letter_count
+from pipeline.ja.eras import ERA, ERA_LAST_YEAR, ERAS, KANJI_NUMBER, year_number
+from pipeline.ja.labels import MATERIAL_LABEL
+from pipeline.ja.spacing import compact_line, no_spaces
 
 KINDS = ("通知", "事務連絡", "質問書", "会報", "新聞記事", "資料", "メモ", "行動計画", "予算書", "その他")
 
 HEADER_MAX_LINES = 16  # the header block is never longer than this
 
-_KANJI_NUM = "〇一二三四五六七八九十"
-_N = rf"(?:[0-9]{{1,2}}|[{_KANJI_NUM}]{{1,3}})"
+_N = rf"(?:[0-9]{{1,2}}|[{KANJI_NUMBER}]{{1,3}})"
 DATE = re.compile(
-    rf"(?:(?P<era>明治|大正|昭和|平成|令和)(?P<era_year>元|{_N})|(?P<year>(?:19|20)[0-9]{{2}}))"
+    rf"(?:(?P<era>{ERA})(?P<era_year>元|{_N})|(?P<year>(?:19|20)[0-9]{{2}}))"
     rf"年(?P<month>{_N})月(?:(?P<day>{_N})日)?"
     r"|(?P<dyear>(?:19|20)[0-9]{2})[./](?P<dmonth>[0-9]{1,2})[./](?P<dday>[0-9]{1,2})(?![0-9])"
 )
@@ -72,7 +74,6 @@ ADDRESSEE = re.compile(r"(殿|御中|様)\W*$")
 SEAL_OMITTED = re.compile(r"^\(?公?印省略")
 OFFICE_LETTER = re.compile(r"^事務連絡$")
 CONTACT = re.compile(r"^(\(連絡先\)|連絡先|TEL|Tel|電話|〒|住所|E-?mail)")
-MATERIAL_LABEL = re.compile(r"(資料|別紙|別添|参考資料)[0-9]*$")
 COLOPHON = re.compile(r"^(発行|編集|発信)[:：]?(?P<name>.+)$")
 BRANCH = re.compile(r"\((?P<name>[^()]{2,12}(分会|支部|支会|協議会))\)")
 ANNOUNCED_BY = re.compile(r"\((?P<name>[^()]{2,10}?)発表\)")
@@ -94,26 +95,9 @@ class Line:
     """A header line. kind: doc_number, date, byline, addressee, seal, office_letter, contact,
     material_label, colophon, masthead, imprint; None for any other line."""
 
-    text: str  # compact form, see compact()
+    text: str  # compact form, see pipeline.ja.spacing.compact_line
     key: str  # without any whitespace, for matching: OCR and text layers space letters apart
     kind: str | None = None
-
-
-def compact(line: str) -> str:
-    """Remove the spaces within each cell of a line, except between two Latin words; cells
-    (separated by tabs or wide gaps) stay apart by one space."""
-    cells = re.split(r"\t|[ \u3000]{2,}", line.replace("\u3000", " "))
-    return " ".join(c for c in (_compact_cell(c.strip()) for c in cells) if c)
-
-
-def _compact_cell(cell: str) -> str:
-    return re.sub(r"\s+", lambda m: _keep_space(cell, m), cell)
-
-
-def _keep_space(line: str, m: re.Match) -> str:
-    before, after = line[m.start() - 1 : m.start()], line[m.end() : m.end() + 1]
-    latin = before.isascii() and after.isascii() and before.isalpha() and after.isalpha()
-    return " " if latin else ""
 
 
 def parse_date(text: str) -> tuple[str, re.Match] | None:
@@ -123,14 +107,14 @@ def parse_date(text: str) -> tuple[str, re.Match] | None:
             y, mo, d = int(m.group("dyear")), int(m.group("dmonth")), int(m.group("dday"))
         else:
             if m.group("era"):
-                era_year = _number(m.group("era_year"))
+                era_year = year_number(m.group("era_year"))
                 if era_year > ERA_LAST_YEAR[m.group("era")]:  # OCR: 平成88年 is 平成28年 misread
                     continue
                 y = ERAS[m.group("era")] + era_year
             else:
                 y = int(m.group("year"))
-            mo = _number(m.group("month"))
-            d = _number(m.group("day")) if m.group("day") else None
+            mo = year_number(m.group("month"))
+            d = year_number(m.group("day")) if m.group("day") else None
         try:
             datetime.date(y, mo, d or 1)
         except ValueError:
@@ -139,27 +123,17 @@ def parse_date(text: str) -> tuple[str, re.Match] | None:
     return None
 
 
-def _number(s: str) -> int:
-    if s == "元":
-        return 1
-    if s.isdigit():
-        return int(s)
-    from kanjize import kanji2number
-
-    return kanji2number(s.replace("〇", "零"))
-
-
 def header_lines(text: str, limit: int = HEADER_MAX_LINES) -> list[Line]:
     """The classified lines of the header block: the non-empty lines before the first line of
     running prose (a long line with a full stop), at most `limit`."""
     lines: list[Line] = []
     for raw in text.split("\n"):
-        s = compact(raw)
+        s = compact_line(raw)
         if not s:
             continue
         if lines and "。" in s and len(s) > 30:
             break
-        key = re.sub(r"\s+", "", s)
+        key = no_spaces(s)
         lines.append(Line(s, key, _classify(key)))
         if len(lines) >= limit:
             break
@@ -198,8 +172,7 @@ def _classify(s: str) -> str | None:
 
 def _title_like(s: str) -> bool:
     """A line that can be part of a wrapped title: Japanese text, no full stop."""
-    letters = len(re.findall(r"[\u3041-\u30ff\u3400-\u9fff]", s))
-    return len(s) >= 4 and letters >= 0.6 * len(s) and not s.endswith("。")
+    return len(s) >= 4 and letter_count(s) >= 0.6 * len(s) and not s.endswith("。")
 
 
 def _strip_brackets(s: str) -> str:
@@ -266,7 +239,7 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
             issuer = canonical
     if issuer is None:
         # 都内感染者数(東京都発表): a press release names its source (not always on page 1).
-        announced = ANNOUNCED_BY.search(re.sub(r"\s+", "", text[:20000])[:5000])
+        announced = ANNOUNCED_BY.search(no_spaces(text[:20000])[:5000])
         issuer = announced.group("name") if announced else None
 
     if "office_letter" in kinds:
@@ -277,7 +250,7 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "通知"
     elif "colophon" in kinds or (title and NEWSLETTER_TITLE.search(title)):
         kind = "会報"
-    elif ACTION_PLAN.search(header + re.sub(r"\s+", "", text[:3000])):
+    elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
         kind = "行動計画"
     elif "byline" in kinds:
         kind = "メモ"

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
+
 from .metadata import TITLE_END, Line, header_lines
 
 TOP_LINES = 8  # header elements further down a page do not start a document
@@ -31,7 +33,6 @@ STRONG = [
     {"masthead"},
 ]
 PAGE_NUMBER = re.compile(r"^[-ー‐－(\s]*([0-9]{1,4})[-ー‐－)\s]*$")
-ATTACHMENT = re.compile(r"^(別紙|別添|参考|\(別紙|\(別添|\(参考)")
 NUMBERED = re.compile(r"^([0-9]+|\([0-9]+\)|第[0-9一二三四五六七八九十]+)")
 
 
@@ -61,7 +62,7 @@ def starts_document(top: list[Line], previous_top: list[Line], text: str, previo
 
 
 def _has_material_label(line: Line) -> bool:
-    return bool(re.search(r"資料[0-9]+$", line.key))
+    return bool(NUMBERED_HANDOUT.search(line.key))
 
 
 def _titled(fresh: list[Line], top: list[Line]) -> bool:
@@ -69,7 +70,7 @@ def _titled(fresh: list[Line], top: list[Line]) -> bool:
     if not top or not fresh or fresh[0] is not top[0] or top[0].kind:
         return False
     key = top[0].key
-    if ATTACHMENT.match(key) or NUMBERED.match(key):
+    if ATTACHMENT_START.match(key) or NUMBERED.match(key):
         return False
     bracketed = key.startswith("【") and key.endswith("】")
     m = TITLE_END.search(key[1:-1] if bracketed else key)

@@ -46,17 +46,15 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from pipeline.ja.eras import ERA, ERA_LAST_YEAR, ERA_LETTERS, ERAS, KANJI_NUMBER, year_number
+from pipeline.ja.numerals import KANJI_DIGIT_CHARS, parse_int
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import KANJI_DIGIT_CHARS, parse_int
-from ._text import Occupied, compact
+from ._spans import Occupied
 
-ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
-ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-ERA_LAST_YEAR = {"明治": 45, "大正": 15, "昭和": 64, "平成": 31, "令和": 99}
-
-_K = KANJI_DIGIT_CHARS + "十"
+_K = KANJI_NUMBER
 _YN = rf"(?:元|[0-9]{{1,2}}|[{_K}]{{1,4}})"  # era year
 _MN = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"  # month
 _MA = r"(?:1[0-2]|0?[1-9])"  # month, arabic only
@@ -67,7 +65,7 @@ _DAY = r"[日晶曰]"
 _TAIL = rf"年(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN}){_DAY})?|(?P<late>末|暮れ))?"
 
 ERA_RE = re.compile(
-    rf"(?P<era>明治|大正|昭和|平成|令和)(?P<y>{_YN})(?P<more>(?:[・,、]{_YN})*){_TAIL}"
+    rf"(?P<era>{ERA})(?P<y>{_YN})(?P<more>(?:[・,、]{_YN})*){_TAIL}"
 )
 ERA_LETTER_RE = re.compile(
     r"(?<![A-Za-z0-9])(?P<era>[MTSHR])(?P<y>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<d>[0-9]{1,2})(?![0-9])"
@@ -140,9 +138,7 @@ class _Cand:
 def _num(text: str | None) -> int | None:
     if text is None:
         return None
-    if text == "元":
-        return 1
-    return parse_int(text)
+    return year_number(text)
 
 
 def _valid(year: int | None, month: int | None, day: int | None) -> bool:

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.ja.numerals import parse_int, to_kanji
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import parse_int, to_kanji
-from ._text import compact
 
 _N = r"(?:[0-9]+|[〇一二三四五六七八九十百千]+)"
 _ERA = r"(?:明治|大正|昭和|平成|令和)"

@@ -35,11 +35,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from pipeline.ja.numerals import KANJI_NUMERAL_CHARS, parse_int
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import KANJI_NUMERAL_CHARS, parse_int
-from ._text import compact
 
 _NUMERAL_CHARS = KANJI_NUMERAL_CHARS + "万億兆"
 _DIGIT = re.compile(r"[0-9〇一二三四五六七八九壱弐参]")
