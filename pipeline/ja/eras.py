@@ -27,6 +27,9 @@ ERA_STARTS = {
 }
 # The last year each era had (令和: open).
 ERA_LAST_YEAR = {"明治": 45, "大正": 15, "昭和": 64, "平成": 31, "令和": 99}
+# How far past its last year an era year is still read: plans printed before a change of era
+# run on in the old era (平成38年度 = FY2026); further is an OCR misreading (平成88年).
+ERA_OVERRUN = 20
 # One-letter abbreviations in tables and forms: R8.4.1, H28.4.1.
 ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 # One-kanji abbreviations: 令8.4.1, 平28.4.1, 昭63.
@@ -50,6 +53,12 @@ def to_western(era: str, year: int) -> int:
 def in_era(era: str, year: int) -> bool:
     """Did the era have this year (1 ≤ year ≤ its last)?"""
     return 1 <= year <= ERA_LAST_YEAR[era]
+
+
+def plausible(era: str, year: int) -> bool:
+    """Can a document print this era year: within the era, or counted on past its end by at
+    most ERA_OVERRUN years (平成38年度 yes, 平成88年 no)?"""
+    return 1 <= year <= ERA_LAST_YEAR[era] + ERA_OVERRUN
 
 
 def to_era(day: datetime.date) -> tuple[str, int]:

@@ -22,3 +22,10 @@ class Occupied:
         self._starts.insert(i, start)
         self._ends.insert(i, max(end, start + 1))
         return True
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Does [start, end) overlap a span already added?"""
+        i = bisect_right(self._starts, start)
+        if i and self._ends[i - 1] > start:
+            return True
+        return i < len(self._starts) and self._starts[i] < max(end, start + 1)
