@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analyze.metadata import KINDS, describe, header_lines, parse_date
+from pipeline.analyze.metadata import KINDS, LineKind, describe, header_lines, parse_date
 from pipeline.ja.spacing import compact_line as compact
 from pipeline.corpus.seed import DEFAULT_SEED, split_seed
 
@@ -125,7 +125,7 @@ def test_parse_date(text, expected):
 
 def test_header_block_stops_at_the_first_prose_line():
     text = "件名について\n2017年2月1日\n" + "これは本文です。" * 10 + "\n2018年1月1日"
-    assert [line.kind for line in header_lines(text)] == [None, "date"]
+    assert [line.kind for line in header_lines(text)] == [None, LineKind.DATE]
 
 
 def test_letter_spaced_text_layer_lines_are_read():

@@ -12,8 +12,15 @@ Japanese administrative papers announce themselves in a fixed order at the top o
 Letters put a date, an addressee 様 and the sender before the title; hand-made materials a title
 and "2017年2月 資料1"; memos a title and a byline "2017.2.4 関口博(国立市議会議員)"; newsletters a
 masthead with 発行; newspaper clippings a date stamp "毎 2017. 1/2" (毎日新聞) and a headline.
-Only the header block is read for the date: dates in the body (meeting tables, history) are not
-the document's date. A field that is not printed is None rather than guessed.
+Council papers open with 議案第7号 / 報告第2号, a title, and end their first page with the date
+submitted and the signer (令和7年12月5日提出 南国市長 平山耕三); a 告示 has its number
+(○厚生労働省告示第八十五号) under the title and the date and minister after the text; minutes put
+the meeting's date after 日時; a gazette page heads with 官報 (号外) 第N号 and its date; a cover
+page a title, a date and the issuing body; a table page its title wherever the layout put it.
+Only the header block (and these signatures) is read for the date: dates in the body (meeting
+tables, history) are not the document's date. A field that is not printed is None rather than
+guessed. An issuer is checked against known organization names (`organizations`): an OCR
+misreading is corrected when that is unambiguous, and a signer's personal name is cut off.
 
 Input is the normalized document text (NFKC, spaces between Japanese characters removed), but
 the rules also accept raw text-layer or OCR lines, which are compacted here.
@@ -25,13 +32,21 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from pipeline.ja.chars import letter_count
 from pipeline.ja.eras import ERA, ERA_LAST_YEAR, ERAS, KANJI_NUMBER, year_number
-from pipeline.ja.labels import MATERIAL_LABEL
+from pipeline.ja.labels import MATERIAL_HEADING, MATERIAL_LABEL
 from pipeline.ja.spacing import compact_line, no_spaces
 
-KINDS = ("通知", "事務連絡", "質問書", "会報", "新聞記事", "資料", "メモ", "行動計画", "予算書", "その他")
+from .organizations import ORGANIZATION_END, correct, signer
+
+# The kinds of tests/gold/real/GUIDELINES.md, and those of the seed documents.
+KINDS = (
+    "通知", "事務連絡", "告示", "官報", "報道発表資料", "議案", "報告", "議事録", "予算書", "決算書",
+    "条例", "入札公告", "広報", "計画", "様式", "一覧表", "資料",
+    "質問書", "会報", "新聞記事", "メモ", "行動計画", "その他",
+)  # fmt: skip
 
 HEADER_MAX_LINES = 16  # the header block is never longer than this
 
@@ -53,8 +68,24 @@ MASTHEAD = re.compile(
 )
 NEWSPAPER_IMPRINT = re.compile(r"新聞定価|朝刊|夕刊|郵便物認可")
 
+# Items a council is given: 議案第7号, 報告第2号 (alone, or with the title after it).
+COUNCIL_ITEMS = ("議案", "報告", "諮問", "承認", "同意", "請願", "陳情", "発議", "認定")
+BILL = re.compile(rf"^(?P<item>{'|'.join(COUNCIL_ITEMS)})第[0-9]+号[:：]?(?P<rest>.*)$")
 # Official document numbers: 総行住第185号, 保発0819第1号. Not 議案第1号 (an agenda item).
-DOC_NUMBER = re.compile(r"^(?!議案)(?P<prefix>[一-龥]{1,6})[0-9]{0,4}第[0-9]+号$")
+DOC_NUMBER = re.compile(
+    rf"^(?!{'|'.join(COUNCIL_ITEMS)})(?P<prefix>[一-龥]{{1,6}})[0-9]{{0,4}}第[0-9]+号$"
+)
+# A 告示's number under its title: ○厚生労働省告示第八十五号.
+NOTICE_NUMBER = re.compile(rf"^[○◯]?(?P<issuer>[一-龥]{{2,20}}?)告示第[0-9{KANJI_NUMBER}百千]+号$")
+# A gazette's running head: 官報 号外第129号, 官報 第4817号, 平成20年4月25日 金曜日 官報.
+GAZETTE = re.compile(
+    r"官報[(（]?(?P<edition>特別号外|号外|政府調達公告版|政府調達|本紙)?[)）]?第?(?P<no>[0-9]+)号"
+)
+# A page number alone on a line: 1, - 1 -, (2).
+PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
+# Minutes: …議事録, …会議録, …議事要旨.
+MINUTES = re.compile(r"(議事録|会議録|議事要旨|議事概要)$")
+MEETING_DATE = re.compile(r"(?:開催)?日時[:：]?")
 # Who issues notices under a document-number prefix, for issuer lines OCR garbled.
 DOC_NUMBER_ISSUERS = {
     "保発": "厚生労働省保険局長",
@@ -68,7 +99,7 @@ DOC_NUMBER_ISSUERS = {
 # What may follow a document's date on its line: 2017年1月17日(火), 令和2年7月10日19時30分時点.
 # Not 2016年3月算定時 (a date the text is about).
 DATE_TAIL = re.compile(
-    r"(\([月火水木金土日]\)|[0-9]{1,2}時([0-9]{1,2}分)?)?(現在|時点|付け?|発行|作成)?$"
+    r"(\([月火水木金土日]\)|[0-9]{1,2}時([0-9]{1,2}分)?)?(現在|時点|付け?|発行|作成|提出)?$"
 )
 ADDRESSEE = re.compile(r"(殿|御中|様)\W*$")
 SEAL_OMITTED = re.compile(r"^\(?公?印省略")
@@ -80,6 +111,30 @@ ANNOUNCED_BY = re.compile(r"\((?P<name>[^()]{2,10}?)発表\)")
 TITLE_END = re.compile(
     r"(について|に関して|に係る件|の件)(\([^()]{1,20}\))?$|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ)$"
 )
+# A title ending followed by more on the same line, as when normalization joined a title and
+# the first line of the text (損害賠償の専決処分の報告について地方自治法(…)).
+TITLE_END_INLINE = re.compile(r"(?:について|に関して|に係る件|の件)(?:\([^()]{1,20}\))?(?![、,のはをもでとがに])")
+# The nouns that end the titles of kinds of documents, and those kinds (first match wins).
+TITLE_KINDS = [
+    (re.compile(r"(議事録|会議録|議事要旨|議事概要)$"), "議事録"),
+    (re.compile(r"(入札説明書|入札公告|入札公示)$"), "入札公告"),
+    (re.compile(r"一覧表?$"), "一覧表"),
+    (re.compile(r"予算書?$"), "予算書"),
+    (re.compile(r"決算書$"), "決算書"),
+    (re.compile(r"条例$"), "条例"),
+    (re.compile(r"(計画|戦略|方針|ビジョン|プラン)$"), "計画"),
+    (re.compile(r"(内訳書|申請書|請求書|届出書|届|様式|記載例)$"), "様式"),
+    (re.compile(r"^広報"), "広報"),
+    (re.compile(r"(手引き?|要領|概要|要旨|資料|お願い|決算|見通し|調書)$"), "資料"),
+]
+# Title-like lines anywhere on a page whose top is a table: they end with one of these.
+TITLE_NOUN = re.compile(
+    r"(一覧表?|調書|見通し|戦略|計画|報告書|説明書|手引き?|議事録|会議録|予算書?|決算(?:書)?|要綱|要領"
+    r"|方針|内訳書|申請書|記載例|白書|概要|要旨)(?:\([^()]{1,10}\))?$"
+)
+PLACEHOLDER_BRACKET = re.compile(r"【[^】]*(?:令和|平成)?年度?】$")  # 【令和 年度】 of a form
+UNIT_CAPTION = re.compile(r"^\(?単位")
+NOTE = re.compile(r"^(※|注|\(注\)|賛成:)")
 QUESTIONNAIRE = re.compile(r"(質問書|質問状)$")
 BUDGET = re.compile(
     r"(?P<fy>(?:令和|平成)(?:元|[0-9]{1,2})年度)(?:\([0-9]{4}年度\))?"
@@ -90,14 +145,32 @@ NEWSLETTER_TITLE = re.compile(r"(会報|ニュース|だより|通信)$")
 BYLINE_NAME = re.compile(r"^(?P<name>[一-龥ぁ-んァ-ヶー]{2,10})\((?P<role>[^()]{2,30})\)$")
 
 
+class LineKind(Enum):
+    """What a header line is (see `_classify`)."""
+
+    MASTHEAD = "masthead"  # a clipping's date stamp: 毎 2017. 1/2
+    IMPRINT = "imprint"  # a newspaper's price and edition: 朝刊
+    DOC_NUMBER = "doc_number"  # 総行住第185号
+    BILL = "bill"  # 議案第7号, 報告第2号 (maybe with its title)
+    NOTICE_NUMBER = "notice_number"  # ○厚生労働省告示第八十五号
+    OFFICE_LETTER = "office_letter"  # 事務連絡
+    SEAL = "seal"  # (公印省略)
+    CONTACT = "contact"  # 連絡先, TEL, 〒
+    COLOPHON = "colophon"  # 発行 労働組合
+    PAGE_NUMBER = "page_number"  # - 1 -
+    BYLINE = "byline"  # 2017.2.4 関口博(国立市議会議員)
+    DATE = "date"  # 平成28年9月16日, 令和7年12月5日提出, 2017年2月 資料1
+    ADDRESSEE = "addressee"  # 各都道府県知事 殿
+    MATERIAL_LABEL = "material_label"  # 資料2, 別紙
+
+
 @dataclass
 class Line:
-    """A header line. kind: doc_number, date, byline, addressee, seal, office_letter, contact,
-    material_label, colophon, masthead, imprint; None for any other line."""
+    """A header line: its text, its matching key and its kind (None for any other line)."""
 
     text: str  # compact form, see pipeline.ja.spacing.compact_line
     key: str  # without any whitespace, for matching: OCR and text layers space letters apart
-    kind: str | None = None
+    kind: LineKind | None = None
 
 
 def parse_date(text: str) -> tuple[str, re.Match] | None:
@@ -140,34 +213,38 @@ def header_lines(text: str, limit: int = HEADER_MAX_LINES) -> list[Line]:
     return lines
 
 
-def _classify(s: str) -> str | None:
-    if MASTHEAD.match(s):
-        return "masthead"
-    if NEWSPAPER_IMPRINT.search(s):
-        return "imprint"
-    if DOC_NUMBER.match(s):
-        return "doc_number"
-    if OFFICE_LETTER.match(s):
-        return "office_letter"
-    if SEAL_OMITTED.match(s):
-        return "seal"
-    if CONTACT.match(s):
-        return "contact"
-    if COLOPHON.match(s):
-        return "colophon"
+def _classify(s: str) -> LineKind | None:
+    for kind, pattern in _PATTERN_KINDS:
+        if pattern(s):
+            return kind
     found = parse_date(s)
     if found and len(s) <= 40:
         m = found[1]
         rest = s[m.end() :]
         if m.start() <= 1 and BYLINE_NAME.match(rest):
-            return "byline"
+            return LineKind.BYLINE
         if (m.start() <= 1 and DATE_TAIL.match(rest)) or MATERIAL_LABEL.fullmatch(rest):
-            return "date"
+            return LineKind.DATE
     if ADDRESSEE.search(s) and len(s) <= 40:
-        return "addressee"
+        return LineKind.ADDRESSEE
     if MATERIAL_LABEL.fullmatch(s):
-        return "material_label"
+        return LineKind.MATERIAL_LABEL
     return None
+
+
+# Kinds a whole line's pattern decides, tried in order before dates and addressees.
+_PATTERN_KINDS = [
+    (LineKind.MASTHEAD, MASTHEAD.match),
+    (LineKind.IMPRINT, NEWSPAPER_IMPRINT.search),
+    (LineKind.DOC_NUMBER, DOC_NUMBER.match),
+    (LineKind.BILL, BILL.match),
+    (LineKind.NOTICE_NUMBER, NOTICE_NUMBER.match),
+    (LineKind.OFFICE_LETTER, OFFICE_LETTER.match),
+    (LineKind.SEAL, SEAL_OMITTED.match),
+    (LineKind.CONTACT, CONTACT.match),
+    (LineKind.COLOPHON, COLOPHON.match),
+    (LineKind.PAGE_NUMBER, PAGE_NUMBER.match),
+]
 
 
 def _title_like(s: str) -> bool:
@@ -179,13 +256,16 @@ def _strip_brackets(s: str) -> str:
     return s[1:-1] if s.startswith("【") and s.endswith("】") else s
 
 
-def _find_title(lines: list[Line], start: int, search: int) -> str | None:
+def _find_title(lines: list[Line], start: int, search: int, inline: bool = False) -> str | None:
     """A title ending (について(依頼), 質問書 ...) on a line at or after start (within `search`
-    lines), joined with the wrapped lines before it; else None."""
+    lines), joined with the wrapped lines before it; else None. `inline`: also a title ending
+    followed by more on its line (see TITLE_END_INLINE), cut there."""
     for j in range(start, min(len(lines), start + search)):
         if lines[j].kind:
             continue
         first = j
+        if inline and not TITLE_END.search(lines[j].key) and TITLE_END_INLINE.search(lines[j].key):
+            return _cut_title(lines[j].key)
         if not TITLE_END.search(_strip_brackets(lines[j].key)):
             # A title wrapped mid-word: …の検討につ / いて (依頼)
             joined = lines[j - 1].key + lines[j].key if j > start else ""
@@ -210,29 +290,43 @@ def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.7
 
 
+def _meta(title, kind, issuer, issued_on) -> dict:
+    return {"title": title, "kind": kind, "issuer": issuer, "issued_on": issued_on}
+
+
 def describe(text: str, first_page_text: str | None = None) -> dict:
     """{title, kind, issuer, issued_on} of a document; fields not printed are None.
 
     The header is read from first_page_text when given (else from the start of text)."""
-    lines = header_lines(first_page_text if first_page_text is not None else text)
+    page = first_page_text if first_page_text is not None else text
+    lines = [l for l in header_lines(page) if l.kind is not LineKind.PAGE_NUMBER]
     kinds = {line.kind for line in lines}
-    if kinds & {"masthead", "imprint"}:
+    if kinds & {LineKind.MASTHEAD, LineKind.IMPRINT}:
         return _clipping(lines)
     header = "".join(line.key for line in lines)
-    budget = BUDGET.search(header)
-    if budget and ("予算書" in header or "会計" in header):
-        fy, issuer = budget.group("fy"), budget.group("issuer")
-        return {"title": f"{fy}{issuer}予算書", "kind": "予算書", "issuer": issuer, "issued_on": None}
+    for layout in (_gazette, _council_paper, _budget, _minutes, _public_notice):
+        found = layout(lines, page, text)
+        if found is not None:
+            return found
 
-    dated = next((line for line in lines if line.kind in ("date", "byline")), None)
+    dated = next((line for line in lines if line.kind in (LineKind.DATE, LineKind.BYLINE)), None)
     issued_on = parse_date(dated.key)[0] if dated else None
-    addressee = next((i for i, line in enumerate(lines) if line.kind == "addressee"), None)
+    addressee = next((i for i, line in enumerate(lines) if line.kind is LineKind.ADDRESSEE), None)
     if addressee is not None:
         title, issuer = _letter_head(lines, addressee)
     else:
-        title, issuer = _title(lines), _author(lines)
+        title, issuer, after = _title(lines), _author(lines), None
+        notice = {LineKind.DOC_NUMBER, LineKind.OFFICE_LETTER} & kinds
+        if issuer is None and dated is not None and not notice:
+            issuer, after = _cover_issuer(lines, lines.index(dated))
+        if after is not None and (title is None or not TITLE_END.search(title)):
+            title = _find_title(lines, after, 3, inline=True) or title
+        if title is None or _not_a_title(title):
+            title = _page_title(page) or title
 
-    doc_number = next((DOC_NUMBER.match(l.key) for l in lines if l.kind == "doc_number"), None)
+    doc_number = next(
+        (DOC_NUMBER.match(l.key) for l in lines if l.kind is LineKind.DOC_NUMBER), None
+    )
     if doc_number:
         canonical = DOC_NUMBER_ISSUERS.get(doc_number.group("prefix"))
         if canonical and (issuer is None or _similar(issuer, canonical)):
@@ -242,43 +336,240 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         announced = ANNOUNCED_BY.search(no_spaces(text[:20000])[:5000])
         issuer = announced.group("name") if announced else None
 
-    if "office_letter" in kinds:
+    if LineKind.OFFICE_LETTER in kinds:
         kind = "事務連絡"
     elif title and QUESTIONNAIRE.search(title):
         kind = "質問書"
     elif doc_number or (addressee is not None and title and title.endswith(")")):
         kind = "通知"
-    elif "colophon" in kinds or (title and NEWSLETTER_TITLE.search(title)):
+    elif LineKind.COLOPHON in kinds or (title and NEWSLETTER_TITLE.search(title)):
         kind = "会報"
-    elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
-        kind = "行動計画"
-    elif "byline" in kinds:
-        kind = "メモ"
     elif _material(lines):
         kind = "資料"
+    elif title and (by_title := _kind_of_title(title)):
+        kind = by_title
+    elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
+        kind = "行動計画"
+    elif LineKind.BYLINE in kinds:
+        kind = "メモ"
+    elif _mostly_table(page):
+        kind = "一覧表"
     else:
         kind = "その他"
-    return {"title": title, "kind": kind, "issuer": issuer, "issued_on": issued_on}
+    return _meta(title, kind, issuer, issued_on)
+
+
+def _kind_of_title(title: str) -> str | None:
+    key = PLACEHOLDER_BRACKET.sub("", no_spaces(title))
+    return next((kind for pattern, kind in TITLE_KINDS if pattern.search(key)), None)
+
+
+def _mostly_table(page: str) -> bool:
+    """A page whose lines are mostly table rows (cells separated by tabs)."""
+    rows = [line for line in page.split("\n") if line.strip()]
+    return len(rows) >= 5 and sum("\t" in row for row in rows) >= 0.5 * len(rows)
+
+
+def _not_a_title(s: str) -> bool:
+    """A top line that is a table row, a unit caption or a note, not a title."""
+    key = no_spaces(s)
+    return bool(UNIT_CAPTION.match(key) or NOTE.match(key)) or " " in s and len(s.split()) >= 4
+
+
+def _page_title(page: str) -> str | None:
+    """The title of a page whose top is a table or notes: the first line anywhere on it that
+    stands alone (no tab, no sentence) and ends like a title (…一覧表, …見通し, …決算(最終))."""
+    for raw in page.split("\n"):
+        if "\t" in raw or "。" in raw:
+            continue
+        text = compact_line(raw)
+        key = PLACEHOLDER_BRACKET.sub("", no_spaces(text))
+        if 4 <= len(key) <= 60 and TITLE_NOUN.search(key) and not NOTE.match(key):
+            return PLACEHOLDER_BRACKET.sub("", text).strip()
+    return None
+
+
+def _cut_title(s: str) -> str:
+    """A title without what normalization joined after it on its line: the text after its
+    ending (…の報告について地方自治法…) or from a date on (…する条例令和7年12月5日提出…)."""
+    found = parse_date(s)
+    if found and found[1].start() > 0:
+        s = s[: found[1].start()]
+    m = TITLE_END_INLINE.search(s)
+    return s[: m.end()] if m else s
+
+
+def _signature(page: str) -> tuple[str | None, str | None]:
+    """(date, issuer) of a signature: a date (令和7年12月5日提出, or a date alone on its line)
+    followed by a known organization or post (南国市長 平山耕三 → 南国市長); (None, None)."""
+    keys = [no_spaces(compact_line(raw)) for raw in page.split("\n")]
+    keys = [k for k in keys if k]
+    for i, key in enumerate(keys):
+        for m in DATE.finditer(key):
+            found = parse_date(key[m.start() : m.end()])
+            if not found:
+                continue
+            rest = key[m.end() :]
+            submitted = rest.startswith("提出")
+            if submitted:
+                rest = rest[2:]
+            elif m.start() > 0 or not DATE_TAIL.match(rest):
+                continue
+            after = rest if rest else (keys[i + 1] if i + 1 < len(keys) else "")
+            who = signer(after[:40]) if after else None
+            if who is not None or submitted:
+                return found[0], who
+    return None, None
+
+
+def _gazette(lines: list[Line], page: str, text: str) -> dict | None:
+    """A 官報 issue: 官報 本紙第4817号 / 官報 号外第129号 / 官報 政府調達公告版 第129号."""
+    for line in lines[:3]:
+        m = GAZETTE.search(line.key)
+        if not m:
+            continue
+        edition = m.group("edition") or "本紙"
+        if edition.startswith("政府調達"):
+            title = f"官報 政府調達公告版 第{m.group('no')}号"
+        else:
+            title = f"官報 {edition}第{m.group('no')}号"
+        found = parse_date(line.key) or next(
+            (parse_date(l.key) for l in lines[:3] if parse_date(l.key)), None
+        )
+        colophon = next((COLOPHON.match(l.key) for l in lines if l.kind is LineKind.COLOPHON), None)
+        issuer = signer(colophon.group("name")) if colophon else None
+        return _meta(title, "官報", issuer, found[0] if found else None)
+    return None
+
+
+def _council_paper(lines: list[Line], page: str, text: str) -> dict | None:
+    """議案第7号 / 報告第2号 on top, the title after it (or on its line), the date submitted and
+    the signer at the end of the page. A bill for a budget is a 予算書; 報告第4号議案説明資料 is
+    material explaining the item."""
+    if not lines or lines[0].kind is not LineKind.BILL:
+        return None
+    m = BILL.match(lines[0].key)
+    rest = m.group("rest")
+    explains = bool(rest) and rest.endswith("資料")
+    if rest and not explains:
+        title = _cut_title(lines[0].key[m.start("rest") :])
+    else:
+        following = next((l for l in lines[1:] if not l.kind), None)
+        title = _cut_title(following.text) if following else None
+    issued_on, issuer = _signature(page)
+    if explains:
+        kind = "資料"
+    elif title and _kind_of_title(title) == "予算書":
+        kind = "予算書"
+    else:
+        kind = "報告" if m.group("item") == "報告" else "議案"
+    return _meta(title, kind, issuer, issued_on)
+
+
+def _budget(lines: list[Line], page: str, text: str) -> dict | None:
+    """A budget book: 令和8年度 南国市予算書 on its cover (the title, with the local government
+    as issuer); when the book holds the bill (議案第7号 令和8年度南国市一般会計予算 … 提出 南国市長),
+    the bill's title, date submitted and signer."""
+    top = "".join(line.key for line in lines[:4])
+    budget = BUDGET.match(top)  # the fiscal year opens the cover
+    if not (budget and ("予算書" in top or "会計" in top)):
+        return None
+    fy, issuer = budget.group("fy"), budget.group("issuer")
+    title, issued_on = f"{fy}{issuer}予算書", None
+    for m in _BILL_HEADING.finditer(text[:_BUDGET_READ]):
+        if m.group("fy") == fy.replace(" ", ""):
+            title = m.group("title")
+            issued_on, who = _signature(text[m.end() : m.end() + 3000])
+            issuer = who or issuer
+            break
+    return _meta(title, "予算書", issuer, issued_on)
+
+
+# In a budget book: the bill's heading, 議案第7号 / 令和8年度南国市一般会計予算, each on its line.
+_BILL_HEADING = re.compile(
+    r"^議案第\s*[0-9 ]+号\s*\n\s*(?P<title>(?P<fy>(?:令和|平成)(?:元|[0-9]{1,2})年度)[^\n]{1,30}予算)\s*$",
+    re.M,
+)
+_BUDGET_READ = 60_000  # characters of a budget book to look for its bill in
+
+
+def _minutes(lines: list[Line], page: str, text: str) -> dict | None:
+    """Minutes: 第4回デジタル社会推進会議 議事録 (its title perhaps over three short lines), the
+    meeting's date after 日時, the body that keeps them on the line after the title."""
+    j = next((i for i, l in enumerate(lines[:6]) if not l.kind and MINUTES.search(l.key)), None)
+    if j is None:
+        return None
+    first = j
+    while first > 0 and not lines[first - 1].kind and len(lines[first - 1].key) <= 20:
+        first -= 1
+    title = " ".join(l.text for l in lines[first : j + 1])
+    key = no_spaces(page)
+    at = MEETING_DATE.search(key)
+    found = parse_date(key[at.end() : at.end() + 30]) if at else None
+    issuer = signer(lines[j + 1].key) if j + 1 < len(lines) and not lines[j + 1].kind else None
+    return _meta(title, "議事録", issuer, found[0] if found else None)
+
+
+def _public_notice(lines: list[Line], page: str, text: str) -> dict | None:
+    """A 告示: its title, its number (○厚生労働省告示第八十五号), and after the text the date and
+    the minister who signs it."""
+    at = next((i for i, l in enumerate(lines[:4]) if l.kind is LineKind.NOTICE_NUMBER), None)
+    if at is None:
+        return None
+    title = next((l.text for l in lines[:at] if not l.kind), None)
+    issued_on, issuer = _signature(page)
+    return _meta(title, "告示", issuer, issued_on)
+
+
+def _cover_issuer(lines: list[Line], dated: int) -> tuple[str | None, int | None]:
+    """The issuing body under a cover's date: one or two lines naming units (子ども家庭総合支援
+    センター / 支援課・援助課・保護課), joined; and the index of the line after them."""
+    names: list[str] = []
+    i = dated + 1
+    while i < len(lines) and len(names) < 2 and not lines[i].kind:
+        key = lines[i].key
+        if len(key) > 30 or not ORGANIZATION_END.search(key) or TITLE_END.search(key):
+            break
+        names.append(key)
+        i += 1
+    if not names:
+        return None, None
+    return correct("".join(names)), i
 
 
 def _letter_head(lines: list[Line], addressee: int) -> tuple[str | None, str | None]:
     """(title, issuer) of a notice or letter: the issuer follows the addressee (or stands just
-    before 公印省略), and the title follows the issuer."""
-    seal = next((i for i, line in enumerate(lines) if line.kind == "seal"), None)
+    before 公印省略), and the title follows the issuer. Addressee blocks run over several lines
+    (地方厚生(支)局医療課 / 都道府県民生主管部(局) / … 御中 / 後期高齢者医療主管課(部)): the
+    issuers are the lines after the addressee that name a known organization (厚生労働省保険局
+    医療課長 / (公印省略) / 厚生労働省保険局歯科医療管理官), joined by 「・」."""
+    issuers: list[int] = []
+    for i in range(addressee + 1, len(lines)):
+        line = lines[i]
+        if line.kind is LineKind.SEAL:
+            continue
+        if line.kind or TITLE_END.search(line.key):
+            break
+        if signer(line.key) is not None:
+            issuers.append(i)
+    if issuers:
+        names = [signer(lines[i].key) for i in issuers]
+        return _find_title(lines, issuers[-1] + 1, 6), "・".join(names)
+    seal = next((i for i, line in enumerate(lines) if line.kind is LineKind.SEAL), None)
     if seal is not None and seal > 0 and not lines[seal - 1].kind:
         at = seal - 1
     else:
         at = next((i for i in range(addressee + 1, len(lines)) if not lines[i].kind), None)
     if at is None or TITLE_END.search(lines[at].key):
         return _find_title(lines, addressee + 1, 6), None
-    return _find_title(lines, at + 1, 6), lines[at].text
+    return _find_title(lines, at + 1, 6), correct(lines[at].text)
 
 
 def _title(lines: list[Line]) -> str | None:
     """The title of a document without an addressee: a titled line near the top, else its
     first line."""
     title = _find_title(lines, 0, 3)
-    if title is None and {"doc_number", "office_letter"} & {line.kind for line in lines}:
+    if title is None and {LineKind.DOC_NUMBER, LineKind.OFFICE_LETTER} & {l.kind for l in lines}:
         # A notice whose 殿 OCR misread: its title is further down the header block.
         title = _find_title(lines, 0, len(lines))
     return title if title is not None else _first_title_line(lines)
@@ -287,9 +578,9 @@ def _title(lines: list[Line]) -> str | None:
 def _author(lines: list[Line]) -> str | None:
     """A memo's byline (2017.2.4 関口博(国立市議会議員)) or a newsletter's 発行 line."""
     for line in lines:
-        if line.kind == "byline":
+        if line.kind is LineKind.BYLINE:
             return _person_with_role(line.key[parse_date(line.key)[1].end() :])
-        if line.kind == "colophon" and line.key.startswith("発行"):
+        if line.kind is LineKind.COLOPHON and line.key.startswith("発行"):
             # 発行 労働組合 under 予算人員要求(企総区民分会): the union and its branch.
             issuer = COLOPHON.match(line.key).group("name")
             branch = next(filter(None, (BRANCH.search(l.key) for l in lines)), None)
@@ -298,10 +589,12 @@ def _author(lines: list[Line]) -> str | None:
 
 
 def _material(lines: list[Line]) -> bool:
-    """Hand-made material: a 資料N / 別紙 label, or a 【bracketed】 title on top."""
+    """Hand-made material: a 資料N / 別紙 label, a committee's 委員会資料 heading, or a
+    【bracketed】 title on top."""
     return (
-        any(l.kind == "material_label" for l in lines)
-        or any(l.kind == "date" and MATERIAL_LABEL.search(l.key) for l in lines)
+        any(l.kind is LineKind.MATERIAL_LABEL for l in lines)
+        or any(l.kind is LineKind.DATE and MATERIAL_LABEL.search(l.key) for l in lines)
+        or bool(lines and not lines[0].kind and MATERIAL_HEADING.search(lines[0].key))
         or bool(lines and lines[0].key.startswith("【") and lines[0].key.endswith("】"))
     )
 
@@ -320,16 +613,17 @@ def _clipping(lines: list[Line]) -> dict:
         if initial:
             issuer = NEWSPAPERS[initial]
             break
-    after = max(i for i, l in enumerate(lines) if l.kind in ("masthead", "imprint")) + 1
+    stamps = (LineKind.MASTHEAD, LineKind.IMPRINT)
+    after = max(i for i, l in enumerate(lines) if l.kind in stamps) + 1
     headline = next((l.text for l in lines[after:] if not l.kind and len(l.key) <= 40), None)
-    return {"title": headline, "kind": "新聞記事", "issuer": issuer, "issued_on": issued_on}
+    return _meta(headline, "新聞記事", issuer, issued_on)
 
 
 def _first_title_line(lines: list[Line]) -> str | None:
     """The first of the top three lines that is not a header element (with a date and a 資料N
     label cut off: コンビニ交付算定一覧表 2017年2月 資料2)."""
     for line in lines[:3]:
-        if line.kind == "date":
+        if line.kind is LineKind.DATE:
             m = parse_date(line.key)[1]
             if m.start() > 1:
                 return line.key[: m.start()]

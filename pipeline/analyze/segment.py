@@ -18,19 +18,21 @@ import re
 
 from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
 
-from .metadata import TITLE_END, Line, header_lines
+from .metadata import TITLE_END, Line, LineKind, header_lines
 
 TOP_LINES = 8  # header elements further down a page do not start a document
 
 # Pairs of header elements that together mark a document's first page.
+K = LineKind
+MATERIAL_DATE = "material_date"  # a date line carrying a 資料N label (2017年2月 資料2)
 STRONG = [
-    {"doc_number", "date"},
-    {"office_letter"},
-    {"date", "addressee"},
-    {"material_date"},
-    {"byline"},
-    {"colophon", "date"},
-    {"masthead"},
+    {K.DOC_NUMBER, K.DATE},
+    {K.OFFICE_LETTER},
+    {K.DATE, K.ADDRESSEE},
+    {MATERIAL_DATE},
+    {K.BYLINE},
+    {K.COLOPHON, K.DATE},
+    {K.MASTHEAD},
 ]
 PAGE_NUMBER = re.compile(r"^[-ー‐－(\s]*([0-9]{1,4})[-ー‐－)\s]*$")
 NUMBERED = re.compile(r"^([0-9]+|\([0-9]+\)|第[0-9一二三四五六七八九十]+)")
@@ -54,8 +56,8 @@ def starts_document(top: list[Line], previous_top: list[Line], text: str, previo
     repeated = {line.key for line in previous_top}
     fresh = [line for line in top if line.key not in repeated]
     found = {line.kind for line in fresh if line.kind}
-    if any(line.kind == "date" and _has_material_label(line) for line in fresh[:3]):
-        found.add("material_date")
+    if any(line.kind is K.DATE and _has_material_label(line) for line in fresh[:3]):
+        found.add(MATERIAL_DATE)
     if any(signal <= found for signal in STRONG):
         return True
     return _titled(fresh, top) and _previous_ended(previous) and not _consecutive(previous, text)

@@ -15,6 +15,8 @@ ATTACHMENT = ("別紙", "別添", "参考")  # pages attached to a document
 
 # 資料2, 別紙, 参考資料1 as a whole line or at the end of one (2017年2月 資料2).
 MATERIAL_LABEL = re.compile(r"(資料|別紙|別添|参考資料)[0-9]*$")
+# A heading that says the page is material for a meeting: 文教児童委員会資料, 議案説明資料.
+MATERIAL_HEADING = re.compile(r"(?:委員会|会議|説明|配付|配布|参考)資料[0-9-]*$")
 # A numbered handout label at the end of a line: 資料2.
 NUMBERED_HANDOUT = re.compile(r"資料[0-9]+$")
 # A line that opens with an attachment label: 別紙1, (別添), 参考.
