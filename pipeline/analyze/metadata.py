@@ -118,21 +118,24 @@ TITLE_END_INLINE = re.compile(r"(?:について|に関して|に係る件|の件
 TITLE_KINDS = [
     (re.compile(r"(議事録|会議録|議事要旨|議事概要)$"), "議事録"),
     (re.compile(r"(入札説明書|入札公告|入札公示)$"), "入札公告"),
-    (re.compile(r"一覧表?$"), "一覧表"),
+    (re.compile(r"(一覧表?|見通し)$"), "一覧表"),
     (re.compile(r"予算書?$"), "予算書"),
     (re.compile(r"決算書$"), "決算書"),
     (re.compile(r"条例$"), "条例"),
     (re.compile(r"(計画|戦略|方針|ビジョン|プラン)$"), "計画"),
     (re.compile(r"(内訳書|申請書|請求書|届出書|届|様式|記載例)$"), "様式"),
     (re.compile(r"^広報"), "広報"),
-    (re.compile(r"(手引き?|要領|概要|要旨|資料|お願い|決算|見通し|調書)$"), "資料"),
+    (re.compile(r"(手引き?|要領|概要|要旨|資料|お願い|決算|調書)$"), "資料"),
 ]
 # Title-like lines anywhere on a page whose top is a table: they end with one of these.
 TITLE_NOUN = re.compile(
     r"(一覧表?|調書|見通し|戦略|計画|報告書|説明書|手引き?|議事録|会議録|予算書?|決算(?:書)?|要綱|要領"
     r"|方針|内訳書|申請書|記載例|白書|概要|要旨)(?:\([^()]{1,10}\))?$"
 )
+TRAILING_NOTE = re.compile(r"(?:\([^()]{1,10}\)|【[^】]{0,10}】)$")  # (最終), 【議案】
 PLACEHOLDER_BRACKET = re.compile(r"【[^】]*(?:令和|平成)?年度?】$")  # 【令和 年度】 of a form
+DATE_WORDS = re.compile(rf"(?:{ERA})(?:元|[0-9]+)?(?:年度?)?|(?:元|[0-9]+)年度?|[0-9]+[月日]")  # 平成38
+SECTION = re.compile(r"^(?:[0-9]+[.)]|\([0-9]+\)|第[0-9]+[章節])")  # 1.事業概要: a section heading
 UNIT_CAPTION = re.compile(r"^\(?単位")
 NOTE = re.compile(r"^(※|注|\(注\)|賛成:)")
 QUESTIONNAIRE = re.compile(r"(質問書|質問状)$")
@@ -356,24 +359,33 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "一覧表"
     else:
         kind = "その他"
+    if issued_on is None and title and kind == "一覧表":
+        # 令和7年9月定例会 議決結果一覧表: a list of a session is dated by it.
+        found = parse_date(no_spaces(title))
+        issued_on = found[0] if found else None
     return _meta(title, kind, issuer, issued_on)
 
 
 def _kind_of_title(title: str) -> str | None:
-    key = PLACEHOLDER_BRACKET.sub("", no_spaces(title))
+    key = TRAILING_NOTE.sub("", no_spaces(title))  # 令和3年度決算(最終), …一覧表【議案】
     return next((kind for pattern, kind in TITLE_KINDS if pattern.search(key)), None)
 
 
 def _mostly_table(page: str) -> bool:
     """A page whose lines are mostly table rows (cells separated by tabs)."""
     rows = [line for line in page.split("\n") if line.strip()]
-    return len(rows) >= 5 and sum("\t" in row for row in rows) >= 0.5 * len(rows)
+    return len(rows) >= 8 and sum("\t" in row for row in rows) >= 0.5 * len(rows)
 
 
 def _not_a_title(s: str) -> bool:
     """A top line that is a table row, a unit caption or a note, not a title."""
     key = no_spaces(s)
-    return bool(UNIT_CAPTION.match(key) or NOTE.match(key)) or " " in s and len(s.split()) >= 4
+    words = letter_count(DATE_WORDS.sub("", key))
+    return (
+        bool(UNIT_CAPTION.match(key) or NOTE.match(key) or SECTION.match(key))
+        or words < 2
+        or len(s.split()) >= 4
+    )
 
 
 def _page_title(page: str) -> str | None:
@@ -384,7 +396,9 @@ def _page_title(page: str) -> str | None:
             continue
         text = compact_line(raw)
         key = PLACEHOLDER_BRACKET.sub("", no_spaces(text))
-        if 4 <= len(key) <= 60 and TITLE_NOUN.search(key) and not NOTE.match(key):
+        if 4 <= len(key) <= 60 and TITLE_NOUN.search(TRAILING_NOTE.sub("", key)) and not (
+            NOTE.match(key) or SECTION.match(key)
+        ):
             return PLACEHOLDER_BRACKET.sub("", text).strip()
     return None
 
@@ -399,11 +413,19 @@ def _cut_title(s: str) -> str:
     return s[: m.end()] if m else s
 
 
+def _page_keys(page: str) -> list[str]:
+    """The page's non-empty lines without whitespace."""
+    return [k for k in (no_spaces(compact_line(raw)) for raw in page.split("\n")) if k]
+
+
+_SIGNATURE_READ = 6000  # characters of a document to look for a signature in
+_NOISE_LINE = 2  # lines this short between a date and its signer are OCR specks
+
+
 def _signature(page: str) -> tuple[str | None, str | None]:
     """(date, issuer) of a signature: a date (令和7年12月5日提出, or a date alone on its line)
     followed by a known organization or post (南国市長 平山耕三 → 南国市長); (None, None)."""
-    keys = [no_spaces(compact_line(raw)) for raw in page.split("\n")]
-    keys = [k for k in keys if k]
+    keys = _page_keys(page)
     for i, key in enumerate(keys):
         for m in DATE.finditer(key):
             found = parse_date(key[m.start() : m.end()])
@@ -415,7 +437,7 @@ def _signature(page: str) -> tuple[str | None, str | None]:
                 rest = rest[2:]
             elif m.start() > 0 or not DATE_TAIL.match(rest):
                 continue
-            after = rest if rest else (keys[i + 1] if i + 1 < len(keys) else "")
+            after = rest or next((k for k in keys[i + 1 : i + 3] if len(k) > _NOISE_LINE), "")
             who = signer(after[:40]) if after else None
             if who is not None or submitted:
                 return found[0], who
@@ -454,9 +476,13 @@ def _council_paper(lines: list[Line], page: str, text: str) -> dict | None:
     if rest and not explains:
         title = _cut_title(lines[0].key[m.start("rest") :])
     else:
-        following = next((l for l in lines[1:] if not l.kind), None)
-        title = _cut_title(following.text) if following else None
+        following = next((l.key for l in lines[1:] if not l.kind), None)
+        if following is None:  # the title line ran on into the text: the header stopped there
+            following = next(iter(_page_keys(page)[1:]), None)
+        title = _cut_title(following) if following else None
     issued_on, issuer = _signature(page)
+    if issued_on is None:  # signed on a later page
+        issued_on, issuer = _signature(text[:_SIGNATURE_READ])
     if explains:
         kind = "資料"
     elif title and _kind_of_title(title) == "予算書":
