@@ -81,6 +81,13 @@ NOTICE_NUMBER = re.compile(rf"^[○◯]?(?P<issuer>[一-龥]{{2,20}}?)告示第[
 GAZETTE = re.compile(
     r"官報[(（]?(?P<edition>特別号外|号外|政府調達公告版|政府調達|本紙)?[)）]?第?(?P<no>[0-9]+)号"
 )
+# A notice reproduced in a bundle: (別添1) / its title (its date and number), as a 事務連絡 sends
+# corrected excerpts of earlier notices.
+ATTACHMENT_LABEL = re.compile(r"^\(?(?:別添|別紙)[0-9]*\)?$")
+CITED_NOTICE = re.compile(
+    rf"^(?P<title>.+?(?:について|の件))\((?P<date>(?:{ERA})(?:元|[0-9]{{1,2}})年[0-9]{{1,2}}月[0-9]{{1,2}}日)"
+    r"付?け?(?P<number>[一-龥]{1,6}[0-9]{0,4}第[0-9]+号)\)$"
+)
 # A page number alone on a line: 1, - 1 -, (2).
 PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
 # Minutes: …議事録, …会議録, …議事要旨.
@@ -307,7 +314,7 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
     if kinds & {LineKind.MASTHEAD, LineKind.IMPRINT}:
         return _clipping(lines)
     header = "".join(line.key for line in lines)
-    for layout in (_gazette, _council_paper, _budget, _minutes, _public_notice):
+    for layout in (_reproduced, _gazette, _council_paper, _budget, _minutes, _public_notice):
         found = layout(lines, page, text)
         if found is not None:
             return found
@@ -442,6 +449,25 @@ def _signature(page: str) -> tuple[str | None, str | None]:
             if who is not None or submitted:
                 return found[0], who
     return None, None
+
+
+def reproduced_notice(lines: list[Line]) -> re.Match | None:
+    """The title, date and number of a notice a bundle reproduces under an attachment label:
+    (別添2) / 基本診療料の施設基準等…の取扱いについて(令和2年3月5日保医発0305第2号)."""
+    if len(lines) < 2 or not ATTACHMENT_LABEL.match(lines[0].key):
+        return None
+    found = CITED_NOTICE.match(lines[1].key)
+    if found is None and len(lines) > 2:
+        found = CITED_NOTICE.match(lines[1].key + lines[2].key)
+    return found
+
+
+def _reproduced(lines: list[Line], page: str, text: str) -> dict | None:
+    found = reproduced_notice(lines)
+    if found is None:
+        return None
+    issued_on = parse_date(found.group("date"))
+    return _meta(found.group("title"), "通知", None, issued_on[0] if issued_on else None)
 
 
 def _gazette(lines: list[Line], page: str, text: str) -> dict | None:

@@ -5,6 +5,12 @@ document number with a date, 事務連絡, a date with an addressee, a "2017年2
 memo's byline, a newsletter's 発行 with a date, a newspaper's date stamp; or, more weakly, a
 title "…について(依頼)" / "【…について】" as its first line right after a page that ended a sentence.
 
+In a bundle, a cover letter (送付状, 鑑: a 事務連絡 or notice sending what follows) is a document
+of its own: the next document starts where a page carries its own header, or where a page
+reproduces a notice with its own title, date and number under an attachment label ((別添1) /
+…について(令和2年3月5日保医発0305第1号)). Other pages under 別添 / 別紙 / 別記 / 様式 labels stay with
+the document they belong to, whatever else their top shows (a form's 令和 年 月 日 … 殿).
+
 Wrongly cutting a document in two is worse than missing a cut, so:
 - one header element alone (a date, a title) is not enough;
 - header lines repeated from the previous page's top (a letterhead or running header on every
@@ -18,7 +24,7 @@ import re
 
 from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
 
-from .metadata import TITLE_END, Line, LineKind, header_lines
+from .metadata import TITLE_END, Line, LineKind, header_lines, reproduced_notice
 
 TOP_LINES = 8  # header elements further down a page do not start a document
 
@@ -35,6 +41,7 @@ STRONG = [
     {K.MASTHEAD},
 ]
 PAGE_NUMBER = re.compile(r"^[-ー‐－(\s]*([0-9]{1,4})[-ー‐－)\s]*$")
+ATTACHED = re.compile(r"^\(?(?:別添|別紙|別記|様式)")  # pages that belong to the document before
 NUMBERED = re.compile(r"^([0-9]+|\([0-9]+\)|第[0-9一二三四五六七八九十]+)")
 
 
@@ -58,6 +65,10 @@ def starts_document(top: list[Line], previous_top: list[Line], text: str, previo
     found = {line.kind for line in fresh if line.kind}
     if any(line.kind is K.DATE and _has_material_label(line) for line in fresh[:3]):
         found.add(MATERIAL_DATE)
+    if reproduced_notice(top):
+        return True  # a notice reproduced in the bundle, with its own title, date and number
+    if top and ATTACHED.match(top[0].key):
+        return False  # 別添 / 別紙 stay with the document they belong to
     if any(signal <= found for signal in STRONG):
         return True
     return _titled(fresh, top) and _previous_ended(previous) and not _consecutive(previous, text)
