@@ -39,7 +39,7 @@ from pipeline.ja.eras import ERA, ERA_LAST_YEAR, ERAS, KANJI_NUMBER, year_number
 from pipeline.ja.labels import MATERIAL_HEADING, MATERIAL_LABEL
 from pipeline.ja.spacing import compact_line, no_spaces
 
-from .organizations import ORGANIZATION_END, correct, signer
+from .organizations import ORGANIZATION_END, correct, known_prefix, signer
 
 # The kinds of tests/gold/real/GUIDELINES.md, and those of the seed documents.
 KINDS = (
@@ -79,7 +79,7 @@ DOC_NUMBER = re.compile(
 NOTICE_NUMBER = re.compile(rf"^[○◯]?(?P<issuer>[一-龥]{{2,20}}?)告示第[0-9{KANJI_NUMBER}百千]+号$")
 # A gazette's running head: 官報 号外第129号, 官報 第4817号, 平成20年4月25日 金曜日 官報.
 GAZETTE = re.compile(
-    r"官報[(（]?(?P<edition>特別号外|号外|政府調達公告版|政府調達|本紙)?[)）]?第?(?P<no>[0-9]+)号"
+    r"官報[(（]?(?P<edition>特別号外|号外|本紙)?(?P<procurement>政府調達(?:公告版)?)?第?(?P<no>[0-9]+)号"
 )
 # A notice reproduced in a bundle: (別添1) / its title (its date and number), as a 事務連絡 sends
 # corrected excerpts of earlier notices.
@@ -90,6 +90,8 @@ CITED_NOTICE = re.compile(
 )
 # A page number alone on a line: 1, - 1 -, (2).
 PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
+# A press release's label: 報道発表資料, 記者発表資料, プレスリリース.
+PRESS_LABEL = re.compile(r"^[【(]?(?:報道発表資料?|記者発表資料?|報道資料|報道機関各位|プレスリリース|PressRelease)[】)]?$")
 # Minutes: …議事録, …会議録, …議事要旨.
 MINUTES = re.compile(r"(議事録|会議録|議事要旨|議事概要)$")
 MEETING_DATE = re.compile(r"(?:開催)?日時[:：]?")
@@ -108,13 +110,13 @@ DOC_NUMBER_ISSUERS = {
 DATE_TAIL = re.compile(
     r"(\([月火水木金土日]\)|[0-9]{1,2}時([0-9]{1,2}分)?)?(現在|時点|付け?|発行|作成|提出)?$"
 )
-ADDRESSEE = re.compile(r"(殿|御中|様)\W*$")
+ADDRESSEE = re.compile(r"(殿|御中|様|各位)\W*$")
 SEAL_OMITTED = re.compile(r"^\(?公?印省略")
 OFFICE_LETTER = re.compile(r"^事務連絡$")
 CONTACT = re.compile(r"^(\(連絡先\)|連絡先|TEL|Tel|電話|〒|住所|E-?mail)")
 COLOPHON = re.compile(r"^(発行|編集|発信)[:：]?(?P<name>.+)$")
 BRANCH = re.compile(r"\((?P<name>[^()]{2,12}(分会|支部|支会|協議会))\)")
-ANNOUNCED_BY = re.compile(r"\((?P<name>[^()]{2,10}?)発表\)")
+ANNOUNCED_BY = re.compile(r"\((?P<name>[^()]{2,10}?)(?<!が)発表\)")  # (東京都発表), not (…が発表)
 TITLE_END = re.compile(
     r"(について|に関して|に係る件|の件)(\([^()]{1,20}\))?$|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ)$"
 )
@@ -172,6 +174,7 @@ class LineKind(Enum):
     DATE = "date"  # 平成28年9月16日, 令和7年12月5日提出, 2017年2月 資料1
     ADDRESSEE = "addressee"  # 各都道府県知事 殿
     MATERIAL_LABEL = "material_label"  # 資料2, 別紙
+    PRESS = "press"  # 報道発表資料, 記者発表, プレスリリース
 
 
 @dataclass
@@ -254,6 +257,7 @@ _PATTERN_KINDS = [
     (LineKind.CONTACT, CONTACT.match),
     (LineKind.COLOPHON, COLOPHON.match),
     (LineKind.PAGE_NUMBER, PAGE_NUMBER.match),
+    (LineKind.PRESS, PRESS_LABEL.match),
 ]
 
 
@@ -354,6 +358,8 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "通知"
     elif LineKind.COLOPHON in kinds or (title and NEWSLETTER_TITLE.search(title)):
         kind = "会報"
+    elif LineKind.PRESS in kinds or (addressee is not None and lines[addressee].key.startswith("報道")):
+        kind = "報道発表資料"
     elif _material(lines):
         kind = "資料"
     elif title and (by_title := _kind_of_title(title)):
@@ -477,7 +483,7 @@ def _gazette(lines: list[Line], page: str, text: str) -> dict | None:
         if not m:
             continue
         edition = m.group("edition") or "本紙"
-        if edition.startswith("政府調達"):
+        if m.group("procurement"):
             title = f"官報 政府調達公告版 第{m.group('no')}号"
         else:
             title = f"官報 {edition}第{m.group('no')}号"
@@ -485,7 +491,7 @@ def _gazette(lines: list[Line], page: str, text: str) -> dict | None:
             (parse_date(l.key) for l in lines[:3] if parse_date(l.key)), None
         )
         colophon = next((COLOPHON.match(l.key) for l in lines if l.kind is LineKind.COLOPHON), None)
-        issuer = signer(colophon.group("name")) if colophon else None
+        issuer = known_prefix(colophon.group("name")) if colophon else None  # 発行 内閣府
         return _meta(title, "官報", issuer, found[0] if found else None)
     return None
 
