@@ -207,3 +207,106 @@ def test_born_digital_corpus_pdfs(slug):
         pytest.skip("corpus/born-digital not built")
     pages = pdf_pages(path)
     assert describe("\n\n".join(pages), pages[0]) == SEED_EXPECTED[slug]
+
+
+# -- real documents of ../shared/real (values as the annotators read them) -------------------------
+
+REAL = REPO.parent / "shared" / "real"
+
+
+@pytest.fixture(scope="module")
+def real() -> Path:
+    if not REAL.is_dir() or not shutil.which("pdftotext"):
+        pytest.skip("../shared/real or pdftotext not present")
+    return REAL
+
+
+@pytest.mark.parametrize(
+    "name, last, expected",
+    [
+        # Two issuers, each with its (公印省略), under a five-line addressee block.
+        ("mhlw-hoihatsu-0428-9-kensaryo-2022", None, meta(
+            "検査料の点数の取扱いについて", "通知",
+            "厚生労働省保険局医療課長・厚生労働省保険局歯科医療管理官", "2022-04-28")),
+        ("mhlw-jimurenraku-tsuchi-ichibu-teisei-2020-bundle", 1, meta(
+            "令和2年度診療報酬改定関連通知の一部訂正について", "事務連絡", "厚生労働省保険局医療課",
+            "2020-04-16")),
+        # The minister signs after the text; the date is in kanji numerals.
+        ("mhlw-kokuji-85-shinryo-hoshu-kaisei-2019", 2, meta(
+            "診療報酬の算定方法の一部を改正する件", "告示", "厚生労働大臣", "2019-08-19")),
+        ("nankoku-hokoku-2-songai-baisho-senketsu-2026", None, meta(
+            "損害賠償の専決処分の報告について", "報告", "南国市長", "2026-02-27")),
+        ("nankoku-toshokan-setchi-jorei-zenbu-kaisei-2025", 2, meta(
+            "南国市立図書館設置条例", "議案", "南国市長", "2025-12-05")),
+        ("nankoku-r7-ippan-kaikei-hosei-yosan-2025", 3, meta(
+            "令和7年度南国市一般会計補正予算", "予算書", "南国市長", "2025-12-05")),
+        ("nankoku-gikai-446-gian-ichiran-2026", None, meta(
+            "第446回南国市議会定例会提出議案一覧表", "一覧表", None, None)),
+        ("itabashi-gikai-bunkyo-jido-iinkai-shiryo-2025", None, meta(
+            "令和6年度の子ども家庭総合支援センターの活動状況について", "資料",
+            "子ども家庭総合支援センター支援課・援助課・保護課", "2025-08-21")),
+        ("niigata-kaigo-system-nyusatsu-setsumeisho-2025", 2, meta(
+            "入札説明書", "入札公告", "新潟市福祉部介護保険課", "2025-10")),
+        ("digital-shakai-suishin-kaigi-4-gijiroku-2023", None, meta(
+            "第4回デジタル社会推進会議議事録", "議事録", None, "2023-06-06")),
+        ("nankoku-gikai-seimu-katsudohi-tebiki-2016", 2, meta(
+            "政務活動費の手引き", "資料", "南国市議会", "2016-04")),
+    ],
+)  # fmt: skip
+def test_real_document_metadata(real, name, last, expected):
+    pages = pdf_pages(real / f"{name}.pdf", last)
+    assert describe("\n\n".join(pages), pages[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A council bill whose title ran on into the text, signed at the foot of the page.
+        ("議案第20号\n字区域の変更及び新たな字名の設定について国営高知南国地区ほ場整備事業の施行に伴う字区域の変更について、地方自治法第260条第1項の規定に基づき、議会の議決を求める。\n令和7年12月5日提出\n南国市長 平山耕三",
+         meta("字区域の変更及び新たな字名の設定について", "議案", "南国市長", "2025-12-05")),
+        # Material explaining a report: 報告第4号議案説明資料.
+        ("報告第4号議案説明資料\n債権管理条例による債権放棄について\n債権放棄実人数",
+         meta("債権管理条例による債権放棄について", "資料", None, None)),
+        # A budget book's cover.
+        ("令和8年度\n南国市予算書", meta("令和8年度南国市予算書", "予算書", "南国市", None)),
+        # Minutes whose title is set over three short lines.
+        ("1\n第25回\n消費者教育推進会議\n議事録\n消費者庁消費者教育推進課\n日時:令和元年7月26日(金)",
+         meta("第25回 消費者教育推進会議 議事録", "議事録", "消費者庁消費者教育推進課", "2019-07-26")),
+        # Gazette issues.
+        ("平成20年4月25日 金曜日 官報 第4817号\n第二条第一項の表の青色の灯火の項第三号中",
+         meta("官報 本紙第4817号", "官報", None, "2008-04-25")),
+        ("令和7年7月14日 月曜日 官報 (号外政府調達第129号)\n発行 内閣府 (原稿作成 国立印刷局)\n政府調達公告版",
+         meta("官報 政府調達公告版 第129号", "官報", "内閣府", "2025-07-14")),
+        ("官報 号外第129号\n令和7年6月20日 金曜日\n政令", meta("官報 号外第129号", "官報", None, "2025-06-20")),
+        # Press releases.
+        ("報道発表資料\n2021年12月08日\n福祉保健局\n新型コロナウイルスに関連した患者の発生について",
+         meta("新型コロナウイルスに関連した患者の発生について", "報道発表資料", "福祉保健局", "2021-12-08")),
+        # A table page: its title is wherever the layout put it.
+        ("工事名\t工事場所\t期間\n改修工事\t音威子府村\t4月上旬〜5月下旬\n【予定価格が250万円を超えるものについて公表】\n令和7年度 音威子府村 公共工事等発注見通し",
+         meta("令和7年度音威子府村公共工事等発注見通し", "一覧表", None, None)),
+        ("(単位:円)\n会計名\t歳入額\n一般会計\t29,067,181,507\n実質収支の割り振りについて\n令和3年度決算(最終)",
+         meta("令和3年度決算(最終)", "資料", None, None)),
+        # A form: the placeholder of its title is not part of it.
+        ("※児童ごとに作成してください\n利用日\t利用時間\nベビーシッター(一時預かり)利用内訳書【令和 年度】",
+         meta("ベビーシッター(一時預かり)利用内訳書", "様式", None, None)),
+        # A list of a council session is dated by the session.
+        ("賛成:○反対:× (注)賛否状況\n区分\t番号\t案件名\n令和7年9月定例会 議決結果一覧表【議案】",
+         meta("令和7年9月定例会議決結果一覧表【議案】", "一覧表", None, "2025-09")),
+        # A notice reproduced in a bundle under its attachment label.
+        ("(別添1)\n診療報酬の算定方法の一部改正に伴う実施上の留意事項について\n(令和2年3月5日保医発0305第1号)\n別添1",
+         meta("診療報酬の算定方法の一部改正に伴う実施上の留意事項について", "通知", None, "2020-03-05")),
+    ],
+)  # fmt: skip
+def test_layouts(text, expected):
+    assert describe(text) == expected
+
+
+def test_issuer_misread_by_ocr_is_corrected_but_the_text_keeps_it():
+    text = "保医発0428第9号\n令和4年4月28日\n地方厚生(支)局医療課長 殿\n厚生労働省保険局医療諜長\n(公印省略)\n検査料の点数の取扱いについて"
+    assert describe(text)["issuer"] == "厚生労働省保険局医療課長"
+    assert "医療諜長" in text
+
+
+def test_line_kinds_are_an_enum():
+    kinds = [line.kind for line in header_lines("- 1 -\n議案第7号\n令和7年12月5日提出\n事務連絡")]
+    assert kinds == [LineKind.PAGE_NUMBER, LineKind.BILL, LineKind.DATE, LineKind.OFFICE_LETTER]

@@ -88,6 +88,7 @@ CITED_NOTICE = re.compile(
     rf"^(?P<title>.+?(?:について|の件))\((?P<date>(?:{ERA})(?:元|[0-9]{{1,2}})年[0-9]{{1,2}}月[0-9]{{1,2}}日)"
     r"付?け?(?P<number>[一-龥]{1,6}[0-9]{0,4}第[0-9]+号)\)$"
 )
+_CITED_LINES = 4  # lines a reproduced notice's title and citation may take
 # A page number alone on a line: 1, - 1 -, (2).
 PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
 # A press release's label: 報道発表資料, 記者発表資料, プレスリリース.
@@ -112,7 +113,7 @@ DATE_TAIL = re.compile(
 )
 ADDRESSEE = re.compile(r"(殿|御中|様|各位)\W*$")
 SEAL_OMITTED = re.compile(r"^\(?公?印省略")
-OFFICE_LETTER = re.compile(r"^事務連絡$")
+OFFICE_LETTER = re.compile(r"^(?:写し?)?事務連絡$")  # 写: the stamp on a copy
 CONTACT = re.compile(r"^(\(連絡先\)|連絡先|TEL|Tel|電話|〒|住所|E-?mail)")
 COLOPHON = re.compile(r"^(発行|編集|発信)[:：]?(?P<name>.+)$")
 BRANCH = re.compile(r"\((?P<name>[^()]{2,12}(分会|支部|支会|協議会))\)")
@@ -184,6 +185,7 @@ class Line:
     text: str  # compact form, see pipeline.ja.spacing.compact_line
     key: str  # without any whitespace, for matching: OCR and text layers space letters apart
     kind: LineKind | None = None
+    table: bool = False  # a table row (cells separated by tabs)
 
 
 def parse_date(text: str) -> tuple[str, re.Match] | None:
@@ -220,7 +222,7 @@ def header_lines(text: str, limit: int = HEADER_MAX_LINES) -> list[Line]:
         if lines and "。" in s and len(s) > 30:
             break
         key = no_spaces(s)
-        lines.append(Line(s, key, _classify(key)))
+        lines.append(Line(s, key, _classify(key), table="\t" in raw))
         if len(lines) >= limit:
             break
     return lines
@@ -335,8 +337,8 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
             issuer, after = _cover_issuer(lines, lines.index(dated))
         if after is not None and (title is None or not TITLE_END.search(title)):
             title = _find_title(lines, after, 3, inline=True) or title
-        if title is None or _not_a_title(title):
-            title = _page_title(page) or title
+        if title is None or _not_a_title(title) or (lines and lines[0].table):
+            title = _page_title(page) or title  # a page that opens with a table
 
     doc_number = next(
         (DOC_NUMBER.match(l.key) for l in lines if l.kind is LineKind.DOC_NUMBER), None
@@ -462,10 +464,13 @@ def reproduced_notice(lines: list[Line]) -> re.Match | None:
     (別添2) / 基本診療料の施設基準等…の取扱いについて(令和2年3月5日保医発0305第2号)."""
     if len(lines) < 2 or not ATTACHMENT_LABEL.match(lines[0].key):
         return None
-    found = CITED_NOTICE.match(lines[1].key)
-    if found is None and len(lines) > 2:
-        found = CITED_NOTICE.match(lines[1].key + lines[2].key)
-    return found
+    key = ""
+    for line in lines[1:_CITED_LINES + 1]:  # the title may wrap over a few lines
+        key += line.key
+        found = CITED_NOTICE.match(key)
+        if found:
+            return found
+    return None
 
 
 def _reproduced(lines: list[Line], page: str, text: str) -> dict | None:
@@ -686,6 +691,8 @@ def _first_title_line(lines: list[Line]) -> str | None:
             if m.start() > 1:
                 return line.key[: m.start()]
             continue
+        if line.kind is None and line.table:
+            continue  # a table's header row
         if line.kind is None and "。" not in line.key and len(line.key) <= 60:
             return _strip_brackets(line.text)
         if line.kind is None:
