@@ -267,8 +267,13 @@ def test_real_document_metadata(real, name, last, expected):
         # Material explaining a report: 報告第4号議案説明資料.
         ("報告第4号議案説明資料\n債権管理条例による債権放棄について\n債権放棄実人数",
          meta("債権管理条例による債権放棄について", "資料", None, None)),
-        # A budget book's cover.
+        # A budget book's cover, and one of its pages (the 款/項 it shows are not the title).
         ("令和8年度\n南国市予算書", meta("令和8年度南国市予算書", "予算書", "南国市", None)),
+        ("令和8年度 南国市一般会計予算\n歳出\n2款 総務費 1項 総務管理費\n目\t本年度\t前年度",
+         meta("令和8年度南国市一般会計予算", "予算書", "南国市", None)),
+        # A cover letter.
+        ("令和2年4月1日\n○○市長 様\n株式会社△△\n送付状\n下記の書類を送付します。",
+         meta("送付状", "その他", "株式会社△△", "2020-04-01")),
         # Minutes whose title is set over three short lines.
         ("1\n第25回\n消費者教育推進会議\n議事録\n消費者庁消費者教育推進課\n日時:令和元年7月26日(金)",
          meta("第25回 消費者教育推進会議 議事録", "議事録", "消費者庁消費者教育推進課", "2019-07-26")),

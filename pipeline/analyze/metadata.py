@@ -119,7 +119,8 @@ COLOPHON = re.compile(r"^(発行|編集|発信)[:：]?(?P<name>.+)$")
 BRANCH = re.compile(r"\((?P<name>[^()]{2,12}(分会|支部|支会|協議会))\)")
 ANNOUNCED_BY = re.compile(r"\((?P<name>[^()]{2,10}?)(?<!が)発表\)")  # (東京都発表), not (…が発表)
 TITLE_END = re.compile(
-    r"(について|に関して|に係る件|の件)(\([^()]{1,20}\))?$|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ)$"
+    r"(について|に関して|に係る件|の件)(\([^()]{1,20}\))?$"
+    r"|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ|送付状|送付書|送付票)$"
 )
 # A title ending followed by more on the same line, as when normalization joined a title and
 # the first line of the text (損害賠償の専決処分の報告について地方自治法(…)).
@@ -151,8 +152,9 @@ NOTE = re.compile(r"^(※|注|\(注\)|賛成:)")
 QUESTIONNAIRE = re.compile(r"(質問書|質問状)$")
 BUDGET = re.compile(
     r"(?P<fy>(?:令和|平成)(?:元|[0-9]{1,2})年度)(?:\([0-9]{4}年度\))?"
-    r"(?P<issuer>[一-龥ヶ]{1,8}?[都道府県市区町村])(?:[一-龥]{0,12}会計)?予算"
+    r"(?P<issuer>[一-龥ヶ]{1,8}?[都道府県市区町村])(?P<account>[一-龥]{0,12}会計)?予算"
 )
+PARENTHESIZED_YEAR = re.compile(r"\([0-9]{4}年度\)")  # 令和8年度(2026年度)
 ACTION_PLAN = re.compile(r"アクションプログラム|行動計画|実行計画|工程表")
 NEWSLETTER_TITLE = re.compile(r"(会報|ニュース|だより|通信)$")
 BYLINE_NAME = re.compile(r"^(?P<name>[一-龥ぁ-んァ-ヶー]{2,10})\((?P<role>[^()]{2,30})\)$")
@@ -538,7 +540,11 @@ def _budget(lines: list[Line], page: str, text: str) -> dict | None:
     if not (budget and ("予算書" in top or "会計" in top)):
         return None
     fy, issuer = budget.group("fy"), budget.group("issuer")
-    title, issued_on = f"{fy}{issuer}予算書", None
+    if budget.group("account"):  # a page of the book: 令和8年度南国市一般会計予算 as printed
+        title = PARENTHESIZED_YEAR.sub("", budget.group(0))
+    else:  # the cover: 令和8年度 南国市予算書
+        title = f"{fy}{issuer}予算書"
+    issued_on = None
     for m in _BILL_HEADING.finditer(text[:_BUDGET_READ]):
         if m.group("fy") == fy.replace(" ", ""):
             title = m.group("title")
