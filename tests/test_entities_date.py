@@ -332,3 +332,17 @@ def test_rules_table_names_each_way_of_writing_a_date():
         "era", "era_abbreviated", "western", "numeric", "short_year", "relative", "month_day",
         "news_day",
     ]
+
+
+def test_a_decade_is_not_a_year():
+    assert dates("デフレ以前(1980年代から1990年代半ば)") == []
+
+
+def test_a_plan_table_runs_years_ahead_in_its_era():
+    text = "平成29年度に策定\n年度区分\t本年度\t30年度\t33年度\t38年度"
+    assert dates(text, "2018-03") == ["FY2017", "FY2017", "FY2018", "FY2021", "FY2026"]
+
+
+def test_months_of_a_fiscal_year_the_sentence_is_about():
+    text = "令和3年度は、8月及び11月に催告書を発送し、2月にも発送を予定しています。"
+    assert dates(text) == ["FY2021", "2021-08", "2021-11", "2022-02"]

@@ -159,6 +159,9 @@ LAW_NUMBER_AFTER_RE = re.compile(
 )
 # Between the two ends of a range: 4月下旬〜3月下旬, 11月から2月まで.
 RANGE_BETWEEN_RE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|頃)?(?:〜|~|から)")
+PLAN_HORIZON = 15  # years ahead of its date a document's tables may run (a plan's 平成38年度)
+# What makes a fiscal year the topic its sentence's months belong to: 令和3年度は、8月及び11月に….
+FY_TOPIC_RE = re.compile(r"は|中[はに]|において|には")
 IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
@@ -188,6 +191,8 @@ class _Cand:
     until: bool = False  # followed by まで
     ahead: bool = False  # a deadline, plan or period start (see _look_ahead)
     scheduled: bool = False  # 予定: a time after the document's
+    topic: bool = False  # a fiscal year its sentence is about (令和3年度は)
+    fiscal: int | None = None  # the fiscal year a partial date was read in
     opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
 
 
@@ -327,6 +332,8 @@ def _read_era_abbreviated(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
 def _read_western(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
     """2017年2月4日, 二〇一七年, 2017年度, 2016年末."""
     y, m, d = _num(mt["y"]), _num(mt["m"]), _num(mt["d"])
+    if m is None and not mt["fy"] and scan.c.startswith("代", mt.end()):
+        return  # 1980年代: a decade
     if mt["late"]:
         m = 12  # 2016年末
     if y and 1868 <= y <= 2199 and _valid(y, m, d):
@@ -426,6 +433,7 @@ def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
                     continue
                 cand.order = rule.order
                 cand.until = c.startswith("まで", cand.end)
+                cand.topic = cand.fy and bool(FY_TOPIC_RE.match(c, cand.end))
                 out.append(cand)
     return out
 
@@ -547,8 +555,9 @@ def _short_year(yy: int, doc, era: str | None) -> int | None:
     """A year printed without its era or century. After a mention in an era, that era's (a
     table's 2年度 after 令和元年度 is 令和2年度), unless that would put it after the document
     date. Else two digits: 14年 in a 2017 text is 2014, 28年 in a 2016 text is 平成28年 (2016);
-    one digit: the era of the document date (None without one)."""
-    if era is not None and plausible(era, yy) and (doc is None or ERAS[era] + yy <= doc[0] + 2):
+    one digit: the era of the document date (None without one). A table may run up to
+    PLAN_HORIZON years past the document date (a plan's 30年度…38年度)."""
+    if era is not None and plausible(era, yy) and (doc is None or ERAS[era] + yy <= doc[0] + PLAN_HORIZON):
         return ERAS[era] + yy
     if yy < 10:
         if doc is None:
@@ -608,10 +617,14 @@ def _before(cand: _Cand, prev: _Cand) -> bool:
 def _borrow(cand: _Cand, prev: _Cand) -> bool | None:
     """Take the year (and, for a bare day, the month) of an earlier dated mention; None when it
     has no month to lend, so the caller looks further back."""
-    if prev.fy:  # 令和3年度3月: the March that ends fiscal 2021, when it follows right after
-        if cand.month is None or cand.start - prev.end > 1:
+    if prev.fy:  # 令和3年度3月 / 令和3年度は、8月及び2月に: the months of that fiscal year
+        if cand.month is None or (cand.start - prev.end > 1 and not prev.topic):
             return None
-        cand.year = prev.year + (1 if cand.month < 4 else 0)
+        cand.fiscal = prev.year
+    elif prev.fiscal is not None and cand.month is not None:  # …11月に発送し、2月にも
+        cand.fiscal = prev.fiscal
+    if cand.fiscal is not None:
+        cand.year = cand.fiscal + (1 if cand.month < 4 else 0)
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
     if cand.month is None:
         if prev.month is None:
