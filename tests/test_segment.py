@@ -164,3 +164,12 @@ def test_a_quoted_notice_under_a_reference_label_does_not_split():
 def test_real_bundle_split_into_cover_letter_and_reproduced_notices():
     pages = pdf_pages(REAL / "mhlw-jimurenraku-tsuchi-ichibu-teisei-2020-bundle.pdf")
     assert split_documents(pages) == [(1, 1), (2, 8), (9, 15), (16, 23), (24, 24), (25, 25)]
+
+
+
+def test_a_budget_book_holding_several_bills_is_one_document():
+    # A budget book prints 議案第7号, 議案第8号 … at the top of each account's budget: one book.
+    bill_7 = "議案第7号\n令和8年度南国市一般会計予算\n令和8年度南国市の一般会計の予算は、次に定めるところによる。"
+    bill_7_more = "第2条 債務負担行為は、「第2表 債務負担行為」による。\n令和8年2月27日提出\n南国市長 平山耕三"
+    bill_8 = "議案第8号\n令和8年度南国市土地取得事業特別会計予算\n本文。"
+    assert split_documents([bill_7, bill_7_more, bill_8]) == [(1, 3)]

@@ -144,7 +144,7 @@ TITLE_NOUN = re.compile(
     r"|方針|内訳書|申請書|記載例|白書|概要|要旨)(?:\([^()]{1,10}\))?$"
 )
 TRAILING_NOTE = re.compile(r"(?:\([^()]{1,10}\)|【[^】]{0,10}】)$")  # (最終), 【議案】
-PLACEHOLDER_BRACKET = re.compile(r"【[^】]*(?:令和|平成)?年度?】$")  # 【令和 年度】 of a form
+PLACEHOLDER_BRACKET = re.compile(rf"【(?:{ERA})?\s*年度?】$")  # 【令和 年度】 of a form
 DATE_WORDS = re.compile(rf"(?:{ERA})(?:元|[0-9]+)?(?:年度?)?|(?:元|[0-9]+)年度?|[0-9]+[月日]")  # 平成38
 SECTION = re.compile(r"^(?:[0-9]+[.)]|\([0-9]+\)|第[0-9]+[章節])")  # 1.事業概要: a section heading
 UNIT_CAPTION = re.compile(r"^\(?単位")
