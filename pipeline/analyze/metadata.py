@@ -49,6 +49,7 @@ KINDS = (
 )  # fmt: skip
 
 HEADER_MAX_LINES = 16  # the header block is never longer than this
+TITLE_SEARCH = 3  # lines from the top a titled line (…について) is looked for in
 
 _N = rf"(?:[0-9]{{1,2}}|[{KANJI_NUMBER}]{{1,3}})"
 DATE = re.compile(
@@ -637,7 +638,7 @@ def _letter_head(lines: list[Line], addressee: int) -> tuple[str | None, str | N
 def _title(lines: list[Line]) -> str | None:
     """The title of a document without an addressee: a titled line near the top, else its
     first line."""
-    title = _find_title(lines, 0, 3)
+    title = _find_title(lines, 0, TITLE_SEARCH)
     if title is None and {LineKind.DOC_NUMBER, LineKind.OFFICE_LETTER} & {l.kind for l in lines}:
         # A notice whose 殿 OCR misread: its title is further down the header block.
         title = _find_title(lines, 0, len(lines))
