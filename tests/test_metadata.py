@@ -315,3 +315,17 @@ def test_issuer_misread_by_ocr_is_corrected_but_the_text_keeps_it():
 def test_line_kinds_are_an_enum():
     kinds = [line.kind for line in header_lines("- 1 -\n議案第7号\n令和7年12月5日提出\n事務連絡")]
     assert kinds == [LineKind.PAGE_NUMBER, LineKind.BILL, LineKind.DATE, LineKind.OFFICE_LETTER]
+
+
+@pytest.mark.parametrize(
+    "text, issued_on",
+    [
+        ("さいたま市中央区認可保育園利用可能人数\n区\t保育所コード\t施設名\n"
+         + "".join(f"中央区\t{1501 + i}\t保育園{i}\n" for i in range(8)) + "R8.4.1\n", "2026-04-01"),
+        ("工事名\t期間\n令和7年4月1日時点における発注見通しであるため、内容と異なる場合があります。\n令和7年度 音威子府村 公共工事等発注見通し", "2025-04-01"),
+        # Two dates: which one the data are as of is not known.
+        ("施設一覧\n区\t施設名\nR8.4.1\nR8.5.1\n", None),
+    ],
+)  # fmt: skip
+def test_a_list_is_dated_by_the_one_date_its_data_are_as_of(text, issued_on):
+    assert describe(text)["issued_on"] == issued_on

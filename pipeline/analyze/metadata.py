@@ -96,6 +96,7 @@ PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
 PRESS_LABEL = re.compile(r"^[【(]?(?:報道発表資料?|記者発表資料?|報道資料|報道機関各位|プレスリリース|PressRelease)[】)]?$")
 # Minutes: …議事録, …会議録, …議事要旨.
 MINUTES = re.compile(r"(議事録|会議録|議事要旨|議事概要)$")
+AS_OF = re.compile(r"(?:時点|現在)")  # 令和7年4月1日時点: the date data are as of
 MEETING_DATE = re.compile(r"(?:開催)?日時[:：]?")
 # Who issues notices under a document-number prefix, for issuer lines OCR garbled.
 DOC_NUMBER_ISSUERS = {
@@ -378,10 +379,30 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
     else:
         kind = "その他"
     if issued_on is None and title and kind == "一覧表":
-        # 令和7年9月定例会 議決結果一覧表: a list of a session is dated by it.
+        # 令和7年9月定例会 議決結果一覧表: a list of a session is dated by it; else by the one
+        # date its data are as of (R8.4.1 on a line of its own, 令和7年4月1日時点).
         found = parse_date(no_spaces(title))
-        issued_on = found[0] if found else None
+        issued_on = found[0] if found else _as_of(page)
     return _meta(title, kind, issuer, issued_on)
+
+
+def _as_of(page: str) -> str | None:
+    """The one date a table page's data are as of: a full date alone on its line, or followed
+    by 時点 / 現在; None when there is none or more than one."""
+    from .entities import DocumentContext
+    from .entities import date as dates
+
+    found = set()
+    for raw in page.split("\n"):
+        key = no_spaces(raw)
+        if not key or len(key) > 200:
+            continue
+        for entity in dates.extract(key, DocumentContext()):
+            whole = entity.start == 0 and entity.end == len(key)
+            as_of = AS_OF.match(key, entity.end)
+            if entity.attrs.get("precision") == "day" and (whole or as_of):
+                found.add(entity.value)
+    return found.pop() if len(found) == 1 else None
 
 
 def _kind_of_title(title: str) -> str | None:
