@@ -165,8 +165,9 @@ def external() -> Path:
             "mhlw-hohatsu-0819-1.pdf", None,
             meta("令和元年度診療報酬改定について", "通知", "厚生労働省保険局長", "2019-08-19"),
         ),
-        # The annex prints no title; 「都内感染者数(東京都発表)」 heads its page 2.
-        ("tokyo-covid-2020071001.pdf", None, meta(None, "資料", "東京都", "2020-07-10")),
+        # The annex prints no title but its label 別紙 (as tests/gold/real titles such an annex);
+        # 「都内感染者数(東京都発表)」 heads its page 2.
+        ("tokyo-covid-2020071001.pdf", None, meta("別紙", "資料", "東京都", "2020-07-10")),
         # The cover: 令和8年度 (2026年度) 世田谷区予算 一般会計 …; no date is printed on it.
         (
             "setagaya-r8-budget.pdf", 12,

@@ -148,7 +148,8 @@ TITLE_NOUN = re.compile(
 TRAILING_NOTE = re.compile(r"(?:\([^()]{1,10}\)|【[^】]{0,10}】)$")  # (最終), 【議案】
 PLACEHOLDER_BRACKET = re.compile(rf"【(?:{ERA})?\s*年度?】$")  # 【令和 年度】 of a form
 DATE_WORDS = re.compile(rf"(?:{ERA})(?:元|[0-9]+)?(?:年度?)?|(?:元|[0-9]+)年度?|[0-9]+[月日]")  # 平成38
-SECTION = re.compile(r"^(?:[0-9]+[.)]|\([0-9]+\)|第[0-9]+[章節])")  # 1.事業概要: a section heading
+# A section heading: 1.事業概要, (2), 第1章, 1病床使用率等 (its space removed by normalization).
+SECTION = re.compile(r"^(?:[0-9]+[.)]|\([0-9]+\)|第[0-9]+[章節]|[0-9](?=[一-龥])(?![0-9年月日度回号条項]))")
 UNIT_CAPTION = re.compile(r"^\(?単位")
 NOTE = re.compile(r"^(※|注|\(注\)|賛成:)")
 QUESTIONNAIRE = re.compile(r"(質問書|質問状)$")
@@ -343,6 +344,9 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
             title = _find_title(lines, after, 3, inline=True) or title
         if title is None or _not_a_title(title) or (lines and lines[0].table):
             title = _page_title(page) or title  # a page that opens with a table
+        labelled = bool(lines) and lines[0].kind is LineKind.MATERIAL_LABEL
+        if (title is None or _not_a_title(title)) and labelled:
+            title = lines[0].text  # 別紙 over numbered sections: the label is all it is called
 
     doc_number = next(
         (DOC_NUMBER.match(l.key) for l in lines if l.kind is LineKind.DOC_NUMBER), None
