@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pipeline.ja.chars import letter_count
-from pipeline.ja.eras import ERA, ERA_LAST_YEAR, ERAS, KANJI_NUMBER, year_number
+from pipeline.ja.eras import (
+    DAY, ERA, ERA_LAST_YEAR, ERA_YEAR, KANJI_NUMBER, MONTH, to_western, year_number,
+)
 from pipeline.ja.labels import MATERIAL_HEADING, MATERIAL_LABEL
 from pipeline.ja.spacing import compact_line, no_spaces
 
@@ -51,10 +53,9 @@ KINDS = (
 HEADER_MAX_LINES = 16  # the header block is never longer than this
 TITLE_SEARCH = 3  # lines from the top a titled line (…について) is looked for in
 
-_N = rf"(?:[0-9]{{1,2}}|[{KANJI_NUMBER}]{{1,3}})"
 DATE = re.compile(
-    rf"(?:(?P<era>{ERA})(?P<era_year>元|{_N})|(?P<year>(?:19|20)[0-9]{{2}}))"
-    rf"年(?P<month>{_N})月(?:(?P<day>{_N})日)?"
+    rf"(?:(?P<era>{ERA})(?P<era_year>{ERA_YEAR})|(?P<year>(?:19|20)[0-9]{{2}}))"
+    rf"年(?P<month>{MONTH})月(?:(?P<day>{DAY})日)?"
     r"|(?P<dyear>(?:19|20)[0-9]{2})[./](?P<dmonth>[0-9]{1,2})[./](?P<dday>[0-9]{1,2})(?![0-9])"
 )
 
@@ -203,7 +204,7 @@ def parse_date(text: str) -> tuple[str, re.Match] | None:
                 era_year = year_number(m.group("era_year"))
                 if era_year > ERA_LAST_YEAR[m.group("era")]:  # OCR: 平成88年 is 平成28年 misread
                     continue
-                y = ERAS[m.group("era")] + era_year
+                y = to_western(m.group("era"), era_year)
             else:
                 y = int(m.group("year"))
             mo = year_number(m.group("month"))

@@ -35,9 +35,14 @@ ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": 
 # One-kanji abbreviations: 令8.4.1, 平28.4.1, 昭63.
 ERA_INITIALS = {"明": "明治", "大": "大正", "昭": "昭和", "平": "平成", "令": "令和"}
 
-# Regex pieces.
+# Regex pieces of the date grammar (years, months and days in arabic or kanji numerals).
 ERA = "明治|大正|昭和|平成|令和"
 KANJI_NUMBER = KANJI_DIGIT_CHARS + "十"  # the kanji digits of years, months and days
+ERA_YEAR = rf"(?:元|[0-9]{{1,2}}|[{KANJI_NUMBER}]{{1,4}})"  # 元, 28, 二十八
+MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+MONTH_ARABIC = r"(?:1[0-2]|0?[1-9])"
+DAY = rf"(?:3[01]|[12][0-9]|0?[1-9]|[{KANJI_NUMBER}]{{1,3}})"
+DAY_ARABIC = r"(?:3[01]|[12][0-9]|0?[1-9])"
 
 
 def year_number(text: str) -> int | None:

@@ -61,8 +61,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pipeline.ja.eras import (
-    ERA, ERA_INITIALS, ERA_LAST_YEAR, ERA_LETTERS, ERAS, KANJI_NUMBER, plausible, to_era,
-    to_western, year_number,
+    DAY, DAY_ARABIC, ERA, ERA_INITIALS, ERA_LAST_YEAR, ERA_LETTERS, ERA_YEAR, ERAS, KANJI_NUMBER,
+    MONTH, MONTH_ARABIC, plausible, to_era, to_western, year_number,
 )
 from pipeline.ja.numerals import KANJI_DIGIT_CHARS, parse_int
 from pipeline.ja.spacing import compact
@@ -72,11 +72,7 @@ from . import DocumentContext
 from ._spans import Occupied
 
 _K = KANJI_NUMBER
-_YN = rf"(?:元|[0-9]{{1,2}}|[{_K}]{{1,4}})"  # era year
-_MN = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"  # month
-_MA = r"(?:1[0-2]|0?[1-9])"  # month, arabic only
-_DN = rf"(?:3[01]|[12][0-9]|0?[1-9]|[{_K}]{{1,3}})"  # day
-_DA = r"(?:3[01]|[12][0-9]|0?[1-9])"  # day, arabic only
+_YN, _MN, _MA, _DN, _DA = ERA_YEAR, MONTH, MONTH_ARABIC, DAY, DAY_ARABIC
 # A year, month and day tail shared by the patterns: 年度 | 年[M月[D日]].
 # 日, or what Tesseract reads for it after a month and a day number (9 月 20 晶).
 _DAY = r"[日晶曰]"
