@@ -97,6 +97,7 @@ PAGE_NUMBER = re.compile(r"^[-ー‐－―(]*[0-9]{1,3}[-ー‐－―)]*$")
 PRESS_LABEL = re.compile(r"^[【(]?(?:報道発表資料?|記者発表資料?|報道資料|報道機関各位|プレスリリース|PressRelease)[】)]?$")
 # Minutes: …議事録, …会議録, …議事要旨.
 MINUTES = re.compile(r"(議事録|会議録|議事要旨|議事概要)$")
+SUBMITTER = re.compile(r"^(?:提出)?者[:：]?")  # the label before a signer: 提出者 ○○市長
 AS_OF = re.compile(r"(?:時点|現在)")  # 令和7年4月1日時点: the date data are as of
 MEETING_DATE = re.compile(r"(?:開催)?日時[:：]?")
 # Who issues notices under a document-number prefix, for issuer lines OCR garbled.
@@ -482,6 +483,7 @@ def _signature(page: str) -> tuple[str | None, str | None]:
             elif m.start() > 0 or not DATE_TAIL.match(rest):
                 continue
             after = rest or next((k for k in keys[i + 1 : i + 3] if len(k) > _NOISE_LINE), "")
+            after = SUBMITTER.sub("", after)  # 提出者 ○○市長
             who = signer(after[:40]) if after else None
             if who is not None or submitted:
                 return found[0], who
