@@ -1,6 +1,6 @@
 """Split a file holding several documents (a hand-out packet) into documents, by page.
 
-A page starts a new document when its top carries the header of one (see metadata.py): a
+A page starts a new document when its top carries the header of one (see header.py): a
 document number with a date, 事務連絡, a date with an addressee, a "2017年2月 資料2" label, a
 memo's byline, a newsletter's 発行 with a date, a newspaper's date stamp; or, more weakly, a
 title "…について(依頼)" / "【…について】" as its first line right after a page that ended a sentence.
@@ -24,7 +24,7 @@ import re
 
 from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
 
-from .metadata import TITLE_END, Line, LineKind, header_lines, reproduced_notice
+from .header import TITLE_END, Line, LineKind, header_lines, reproduced_notice
 
 TOP_LINES = 8  # header elements further down a page do not start a document
 
