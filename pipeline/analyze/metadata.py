@@ -54,9 +54,11 @@ KINDS = (
 )  # fmt: skip
 TITLE_SEARCH = 3  # lines from the top a titled line (…について) is looked for in
 # A gazette's running head: 官報 号外第129号, 官報 第4817号, 平成20年4月25日 金曜日 官報.
-GAZETTE = re.compile(
-    r"官報[(（]?(?P<edition>特別号外|号外|本紙)?(?P<procurement>政府調達(?:公告版)?)?第?(?P<no>[0-9]+)号"
-)
+_GAZETTE_ISSUE = r"[(（]?(?P<edition>特別号外|号外|本紙)?(?P<procurement>政府調達(?:公告版)?)?第?(?P<no>[0-9]+)号"
+GAZETTE = re.compile(rf"官報{_GAZETTE_ISSUE}")
+_GAZETTE_HEAD_REST = 6  # what else a gazette's head line holds: 金曜日, brackets
+# The running head as a vertical page's columns may come out: 第4817号 官報, 号外第129号 … 官報.
+GAZETTE_REVERSED = re.compile(rf"{_GAZETTE_ISSUE}[)）]?.{{0,24}}官報")
 # Minutes: …議事録, …会議録, …議事要旨.
 MINUTES = re.compile(r"(議事録|会議録|議事要旨|議事概要)$")
 SUBMITTER = re.compile(r"^(?:提出)?者[:：]?")  # the label before a signer: 提出者 ○○市長
@@ -341,17 +343,26 @@ def _reproduced(lines: list[Line], page: str, text: str) -> dict | None:
 
 
 def _gazette(lines: list[Line], page: str, text: str) -> dict | None:
-    """A 官報 issue: 官報 本紙第4817号 / 官報 号外第129号 / 官報 政府調達公告版 第129号."""
-    for line in lines[:3]:
-        m = GAZETTE.search(line.key)
-        if not m:
+    """A 官報 issue: 官報 本紙第4817号 / 官報 号外第129号 / 官報 政府調達公告版 第129号, from a
+    head on top or, where a vertical page's reading order put it, a running head (官報, the issue
+    and its date on one line) anywhere on the page."""
+    heads = [(line.key, True) for line in lines[:3]] + [(key, False) for key in _page_keys(page)]
+    for key, on_top in heads:
+        m = GAZETTE.search(key) or GAZETTE_REVERSED.search(key)
+        if not m or not (on_top or parse_date(key)):
             continue
+        rest = key[: m.start()] + key[m.end() :]
+        dated = parse_date(rest)
+        if dated:
+            rest = rest[: dated[1].start()] + rest[dated[1].end() :]
+        if len(rest) > _GAZETTE_HEAD_REST:
+            continue  # 官報第4817号に掲載された政令について: a mention, not the head
         edition = m.group("edition") or "本紙"
         if m.group("procurement"):
             title = f"官報 政府調達公告版 第{m.group('no')}号"
         else:
             title = f"官報 {edition}第{m.group('no')}号"
-        found = parse_date(line.key) or next(
+        found = parse_date(key) or next(
             (parse_date(l.key) for l in lines[:3] if parse_date(l.key)), None
         )
         colophon = next((COLOPHON.match(l.key) for l in lines if l.kind is LineKind.COLOPHON), None)
