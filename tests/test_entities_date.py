@@ -346,3 +346,11 @@ def test_a_plan_table_runs_years_ahead_in_its_era():
 def test_months_of_a_fiscal_year_the_sentence_is_about():
     text = "令和3年度は、8月及び11月に催告書を発送し、2月にも発送を予定しています。"
     assert dates(text) == ["FY2021", "2021-08", "2021-11", "2022-02"]
+
+
+def test_full_width_digits_before_and_after_normalization():
+    from pipeline.normalize import normalize_text
+
+    assert dates(normalize_text("令和７年４月１日現在")) == ["2025-04-01"]
+    assert dates("令和７年４月１日現在") == ["2025-04-01"]  # the compact view folds them too
+    assert dates(normalize_text("Ｒ８．４．１")) == ["2026-04-01"]
