@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.analyze.metadata import KINDS, LineKind, describe, header_lines, parse_date
+from pipeline.analyze.organizations import named_after
 from pipeline.ja.spacing import compact_line as compact
 from pipeline.corpus.seed import DEFAULT_SEED, split_seed
 
@@ -298,7 +299,7 @@ def test_real_document_metadata(real, name, last, expected):
          meta("新型コロナウイルスに関連した患者の発生について", "報道発表資料", "福祉保健局", "2021-12-08")),
         # A table page: its title is wherever the layout put it.
         ("工事名\t工事場所\t期間\n改修工事\t音威子府村\t4月上旬〜5月下旬\n【予定価格が250万円を超えるものについて公表】\n令和7年度 音威子府村 公共工事等発注見通し",
-         meta("令和7年度音威子府村公共工事等発注見通し", "一覧表", None, None)),
+         meta("令和7年度音威子府村公共工事等発注見通し", "一覧表", "音威子府村", None)),
         ("(単位:円)\n会計名\t歳入額\n一般会計\t29,067,181,507\n実質収支の割り振りについて\n令和3年度決算(最終)",
          meta("令和3年度決算(最終)", "資料", None, None)),
         # A form: the placeholder of its title is not part of it.
@@ -339,3 +340,17 @@ def test_line_kinds_are_an_enum():
 )  # fmt: skip
 def test_a_list_is_dated_by_the_one_date_its_data_are_as_of(text, issued_on):
     assert describe(text)["issued_on"] == issued_on
+
+
+@pytest.mark.parametrize(
+    "title, issuer",
+    [
+        ("令和7年度 音威子府村 公共工事等発注見通し", "音威子府村"),
+        ("音威子府村簡易水道事業経営戦略", "音威子府村"),
+        ("さいたま市中央区認可保育園利用可能人数", None),  # a ward: the area the data cover
+        ("南国市の人口の推移", None),  # about the place
+        ("政務活動費の手引き", None),
+    ],
+)
+def test_a_plan_or_list_named_after_its_local_government_is_its(title, issuer):
+    assert named_after(title) == issuer

@@ -42,7 +42,7 @@ from .header import (
     BILL, BYLINE_NAME, COLOPHON, DATE, DATE_TAIL, DOC_NUMBER, MASTHEAD, NEWSPAPERS, TITLE_END, Line,
     LineKind, header_lines, parse_date, reproduced_notice,
 )
-from .organizations import ORGANIZATION_END, correct, known_prefix, signer
+from .organizations import ORGANIZATION_END, correct, known_prefix, named_after, signer
 
 __all__ = ["KINDS", "LineKind", "describe", "header_lines", "parse_date"]
 
@@ -201,6 +201,8 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         canonical = DOC_NUMBER_ISSUERS.get(doc_number.group("prefix"))
         if canonical and (issuer is None or _similar(issuer, canonical)):
             issuer = canonical
+    if issuer is None and title and addressee is None:
+        issuer = named_after(title)  # 令和7年度 音威子府村 公共工事等発注見通し
     if issuer is None:
         # 都内感染者数(東京都発表): a press release names its source (not always on page 1).
         announced = ANNOUNCED_BY.search(no_spaces(text[:20000])[:5000])

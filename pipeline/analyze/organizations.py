@@ -64,6 +64,35 @@ def known_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def local_governments() -> tuple[frozenset[str], frozenset[str]]:
+    """(prefectures and municipalities, designated-city wards: 札幌市中央区)."""
+    names = {row["pref"] for row in _csv("prefjp-utf8.csv")}
+    wards = set()
+    for row in _csv("localgovjp-utf8.csv"):
+        (wards if " " in row["city"] else names).add(row["city"].replace(" ", ""))
+    return frozenset(names), frozenset(wards)
+
+
+def named_after(title: str) -> str | None:
+    """The local government a title opens with, after its fiscal year (令和7年度 音威子府村 公共工事
+    等発注見通し, 音威子府村簡易水道事業経営戦略 → 音威子府村): a body's own plan or list. None
+    for a designated city's ward (さいたま市中央区…: the area the data are about) or before の
+    (南国市の人口: about the place)."""
+    key = _FISCAL_YEAR.sub("", re.sub(r"\s+", "", title))
+    names, wards = local_governments()
+    for k in range(min(len(key), 12), 1, -1):
+        head = key[:k]
+        if head in wards:
+            return None
+        if head in names:
+            return None if key[k : k + 1] in ("の", "") else head
+    return None
+
+
+_FISCAL_YEAR = re.compile(r"^(?:令和|平成|昭和)(?:元|[0-9]{1,2})年度(?:\([0-9]{4}年度\))?")
+
+
+@lru_cache(maxsize=1)
 def _by_length() -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for name in known_names():
