@@ -11,7 +11,7 @@ from japanera import EraDate
 
 from pipeline.analyze.entities import DocumentContext
 from pipeline.analyze.entities import date as date_kind
-from pipeline.analyze.entities._numerals import to_kanji
+from pipeline.ja.numerals import to_kanji
 
 
 def dates(text: str, issued_on: str | None = None) -> list[str]:
@@ -258,3 +258,99 @@ def test_a_period_under_way_does_not_bound_the_document():
         "経費が8月24 日に閣議決定された。平成29 年7 月から本格運用が開始されるマイナポータル"
     )
     assert dates(text) == ["2016-01", "2016-08-24", "2017-07"]
+
+
+@pytest.mark.parametrize(
+    ("text", "issued_on", "expected"),
+    [
+        # Abbreviated era dates in tables, forms and gazettes (full-width digits arrive NFKC'd).
+        ("(R8.4.1)", None, ["2026-04-01"]),
+        ("H28.4.1\tH29.3.31", None, ["2016-04-01", "2017-03-31"]),
+        ("令8.4.1現在", None, ["2026-04-01"]),
+        ("令和8.4.1", None, ["2026-04-01"]),
+        ("R7年度", None, ["FY2025"]),
+        ("H28年4月", None, ["2016-04"]),
+        ("令和7年4月1日現在", None, ["2025-04-01"]),
+        # Not an era date: a letter inside a code, a kanji initial ending a word.
+        ("ABR8.4.1", None, []),
+        ("公平28.4.1", None, []),
+        # An era year past the era's end is counted on; far past it is an OCR misreading.
+        ("計画期間 平成29年度〜平成38年度", None, ["FY2017", "FY2026"]),
+        ("平成88年9月16日", None, []),
+        # Placeholders of forms.
+        ("令和 年 月 日", None, []),
+        ("令和　年　月　日", None, []),
+        ("○年○月○日", None, []),
+        ("〇〇年〇〇月〇〇日", None, []),
+        ("令和7年 月 日", None, []),
+        ("提出日 令和7年4月1日 受付日 令和 年 月 日", None, ["2025-04-01"]),
+        # Form, serial and telephone numbers.
+        ("No.2025-10-1", None, []),
+        ("様式第1号", None, []),
+        ("TEL 03-2021-1234", None, []),
+        # Durations.
+        ("症状が3月以上持続する患者", "2022-04-28", []),
+        ("それぞれ3月に1回を限度として", "2022-04-28", []),
+        ("結果が出るまでは1日から3日程度要する", "2021-12-08", []),
+        # A law number, 号 misread by OCR.
+        ("地方自治法(昭和22年法律第6 7与)", None, []),
+    ],
+)
+def test_tables_forms_and_gazettes(text, issued_on, expected):
+    assert dates(text, issued_on) == expected
+
+
+def test_era_less_years_take_the_era_of_the_table():
+    text = "区分\t令和元年度末残高\t2年度増減見込み\t3年度末現在高"
+    assert dates(text) == ["FY2019", "FY2020", "FY2021"]
+
+
+def test_one_digit_year_without_era_uses_the_document_date():
+    assert dates("3年度末現在高", "2022-03-01") == ["FY2021"]
+    assert dates("3年度末現在高") == []
+
+
+def test_month_right_after_a_fiscal_year_is_in_that_fiscal_year():
+    assert dates("令和3年度3月補正予算") == ["FY2021", "2022-03"]
+    assert dates("令和3年度10月補正予算") == ["FY2021", "2021-10"]
+
+
+def test_months_of_a_fiscal_year_plan_follow_its_title():
+    text = "工事名\t期間\n改修工事\t4月下旬〜3月下旬\n令和7年4月1日時点における発注見通し"
+    ctx = DocumentContext("2025-04-01", title="令和7年度 音威子府村 公共工事等発注見通し")
+    assert [e.value for e in date_kind.extract(text, ctx)] == ["2025-04", "2026-03", "2025-04-01"]
+
+
+def test_a_scheduled_date_is_after_the_document_date():
+    text = "6月9日に閣議決定を予定しております。"
+    assert dates(text, "2023-06-06") == ["2023-06-09"]
+    assert dates("6月9日に閣議決定した。", "2023-06-06") == ["2022-06-09"]
+
+
+def test_rules_table_names_each_way_of_writing_a_date():
+    assert [rule.name for rule in date_kind.RULES] == [
+        "era", "era_abbreviated", "western", "numeric", "short_year", "relative", "month_day",
+        "news_day",
+    ]
+
+
+def test_a_decade_is_not_a_year():
+    assert dates("デフレ以前(1980年代から1990年代半ば)") == []
+
+
+def test_a_plan_table_runs_years_ahead_in_its_era():
+    text = "平成29年度に策定\n年度区分\t本年度\t30年度\t33年度\t38年度"
+    assert dates(text, "2018-03") == ["FY2017", "FY2017", "FY2018", "FY2021", "FY2026"]
+
+
+def test_months_of_a_fiscal_year_the_sentence_is_about():
+    text = "令和3年度は、8月及び11月に催告書を発送し、2月にも発送を予定しています。"
+    assert dates(text) == ["FY2021", "2021-08", "2021-11", "2022-02"]
+
+
+def test_full_width_digits_before_and_after_normalization():
+    from pipeline.normalize import normalize_text
+
+    assert dates(normalize_text("令和７年４月１日現在")) == ["2025-04-01"]
+    assert dates("令和７年４月１日現在") == ["2025-04-01"]  # the compact view folds them too
+    assert dates(normalize_text("Ｒ８．４．１")) == ["2026-04-01"]

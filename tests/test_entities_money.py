@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.analyze.entities import DocumentContext, money
-from pipeline.analyze.entities._numerals import parse_int, to_kanji
+from pipeline.ja.numerals import parse_int, to_kanji
 
 
 def values(text: str) -> list[str]:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analyze.metadata import KINDS, compact, describe, header_lines, parse_date
+from pipeline.analyze.metadata import KINDS, LineKind, describe, header_lines, parse_date
+from pipeline.analyze.organizations import named_after
+from pipeline.ja.spacing import compact_line as compact
 from pipeline.corpus.seed import DEFAULT_SEED, split_seed
 
 REPO = Path(__file__).resolve().parent.parent
@@ -124,7 +126,7 @@ def test_parse_date(text, expected):
 
 def test_header_block_stops_at_the_first_prose_line():
     text = "件名について\n2017年2月1日\n" + "これは本文です。" * 10 + "\n2018年1月1日"
-    assert [line.kind for line in header_lines(text)] == [None, "date"]
+    assert [line.kind for line in header_lines(text)] == [None, LineKind.DATE]
 
 
 def test_letter_spaced_text_layer_lines_are_read():
@@ -164,8 +166,9 @@ def external() -> Path:
             "mhlw-hohatsu-0819-1.pdf", None,
             meta("令和元年度診療報酬改定について", "通知", "厚生労働省保険局長", "2019-08-19"),
         ),
-        # The annex prints no title; 「都内感染者数(東京都発表)」 heads its page 2.
-        ("tokyo-covid-2020071001.pdf", None, meta(None, "資料", "東京都", "2020-07-10")),
+        # The annex prints no title but its label 別紙 (as tests/gold/real titles such an annex);
+        # 「都内感染者数(東京都発表)」 heads its page 2.
+        ("tokyo-covid-2020071001.pdf", None, meta("別紙", "資料", "東京都", "2020-07-10")),
         # The cover: 令和8年度 (2026年度) 世田谷区予算 一般会計 …; no date is printed on it.
         (
             "setagaya-r8-budget.pdf", 12,
@@ -206,3 +209,148 @@ def test_born_digital_corpus_pdfs(slug):
         pytest.skip("corpus/born-digital not built")
     pages = pdf_pages(path)
     assert describe("\n\n".join(pages), pages[0]) == SEED_EXPECTED[slug]
+
+
+# -- real documents of ../shared/real (values as the annotators read them) -------------------------
+
+REAL = REPO.parent / "shared" / "real"
+
+
+@pytest.fixture(scope="module")
+def real() -> Path:
+    if not REAL.is_dir() or not shutil.which("pdftotext"):
+        pytest.skip("../shared/real or pdftotext not present")
+    return REAL
+
+
+@pytest.mark.parametrize(
+    "name, last, expected",
+    [
+        # Two issuers, each with its (公印省略), under a five-line addressee block.
+        ("mhlw-hoihatsu-0428-9-kensaryo-2022", None, meta(
+            "検査料の点数の取扱いについて", "通知",
+            "厚生労働省保険局医療課長・厚生労働省保険局歯科医療管理官", "2022-04-28")),
+        ("mhlw-jimurenraku-tsuchi-ichibu-teisei-2020-bundle", 1, meta(
+            "令和2年度診療報酬改定関連通知の一部訂正について", "事務連絡", "厚生労働省保険局医療課",
+            "2020-04-16")),
+        # The minister signs after the text; the date is in kanji numerals.
+        ("mhlw-kokuji-85-shinryo-hoshu-kaisei-2019", 2, meta(
+            "診療報酬の算定方法の一部を改正する件", "告示", "厚生労働大臣", "2019-08-19")),
+        ("nankoku-hokoku-2-songai-baisho-senketsu-2026", None, meta(
+            "損害賠償の専決処分の報告について", "報告", "南国市長", "2026-02-27")),
+        ("nankoku-toshokan-setchi-jorei-zenbu-kaisei-2025", 2, meta(
+            "南国市立図書館設置条例", "議案", "南国市長", "2025-12-05")),
+        ("nankoku-r7-ippan-kaikei-hosei-yosan-2025", 3, meta(
+            "令和7年度南国市一般会計補正予算", "予算書", "南国市長", "2025-12-05")),
+        ("nankoku-gikai-446-gian-ichiran-2026", None, meta(
+            "第446回南国市議会定例会提出議案一覧表", "一覧表", None, None)),
+        ("itabashi-gikai-bunkyo-jido-iinkai-shiryo-2025", None, meta(
+            "令和6年度の子ども家庭総合支援センターの活動状況について", "資料",
+            "子ども家庭総合支援センター支援課・援助課・保護課", "2025-08-21")),
+        ("niigata-kaigo-system-nyusatsu-setsumeisho-2025", 2, meta(
+            "入札説明書", "入札公告", "新潟市福祉部介護保険課", "2025-10")),
+        ("digital-shakai-suishin-kaigi-4-gijiroku-2023", None, meta(
+            "第4回デジタル社会推進会議議事録", "議事録", None, "2023-06-06")),
+        ("nankoku-gikai-seimu-katsudohi-tebiki-2016", 2, meta(
+            "政務活動費の手引き", "資料", "南国市議会", "2016-04")),
+    ],
+)  # fmt: skip
+def test_real_document_metadata(real, name, last, expected):
+    pages = pdf_pages(real / f"{name}.pdf", last)
+    assert describe("\n\n".join(pages), pages[0]) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A council bill whose title ran on into the text, signed at the foot of the page.
+        ("議案第20号\n字区域の変更及び新たな字名の設定について国営高知南国地区ほ場整備事業の施行に伴う字区域の変更について、地方自治法第260条第1項の規定に基づき、議会の議決を求める。\n令和7年12月5日提出\n南国市長 平山耕三",
+         meta("字区域の変更及び新たな字名の設定について", "議案", "南国市長", "2025-12-05")),
+        # 提出者 before the signer.
+        ("議案第3号\n境港市職員定数条例の一部を改正する条例制定について\n境港市職員定数条例の一部を次のように改正する。\n令和7年9月2日提出\n提出者 境港市長 伊達憲太郎",
+         meta("境港市職員定数条例の一部を改正する条例制定について", "議案", "境港市長", "2025-09-02")),
+        # Material explaining a report: 報告第4号議案説明資料.
+        ("報告第4号議案説明資料\n債権管理条例による債権放棄について\n債権放棄実人数",
+         meta("債権管理条例による債権放棄について", "資料", None, None)),
+        # A budget book's cover, and one of its pages (the 款/項 it shows are not the title).
+        ("令和8年度\n南国市予算書", meta("令和8年度南国市予算書", "予算書", "南国市", None)),
+        ("令和8年度 南国市一般会計予算\n歳出\n2款 総務費 1項 総務管理費\n目\t本年度\t前年度",
+         meta("令和8年度南国市一般会計予算", "予算書", "南国市", None)),
+        # A cover letter.
+        ("令和2年4月1日\n○○市長 様\n株式会社△△\n送付状\n下記の書類を送付します。",
+         meta("送付状", "その他", "株式会社△△", "2020-04-01")),
+        # Minutes whose title is set over three short lines.
+        ("1\n第25回\n消費者教育推進会議\n議事録\n消費者庁消費者教育推進課\n日時:令和元年7月26日(金)",
+         meta("第25回 消費者教育推進会議 議事録", "議事録", "消費者庁消費者教育推進課", "2019-07-26")),
+        # Gazette issues.
+        ("平成20年4月25日 金曜日 官報 第4817号\n第二条第一項の表の青色の灯火の項第三号中",
+         meta("官報 本紙第4817号", "官報", None, "2008-04-25")),
+        ("令和7年7月14日 月曜日 官報 (号外政府調達第129号)\n発行 内閣府 (原稿作成 国立印刷局)\n政府調達公告版",
+         meta("官報 政府調達公告版 第129号", "官報", "内閣府", "2025-07-14")),
+        ("官報 号外第129号\n令和7年6月20日 金曜日\n政令", meta("官報 号外第129号", "官報", None, "2025-06-20")),
+        # A vertical page whose running head came out in the middle, issue before 官報.
+        ("第二条第一項の表の\n青色の灯火の項\n第三号中\n平成20年4月25日 金曜日 第4817号 官報\n第三条の二",
+         meta("官報 本紙第4817号", "官報", None, "2008-04-25")),
+        # 官報 quoted in a text is not a gazette.
+        ("官報第4817号に掲載された政令について\n本文です。",
+         meta("官報第4817号に掲載された政令について", "その他", None, None)),
+        # Press releases.
+        ("報道発表資料\n2021年12月08日\n福祉保健局\n新型コロナウイルスに関連した患者の発生について",
+         meta("新型コロナウイルスに関連した患者の発生について", "報道発表資料", "福祉保健局", "2021-12-08")),
+        # A table page: its title is wherever the layout put it.
+        ("工事名\t工事場所\t期間\n改修工事\t音威子府村\t4月上旬〜5月下旬\n【予定価格が250万円を超えるものについて公表】\n令和7年度 音威子府村 公共工事等発注見通し",
+         meta("令和7年度音威子府村公共工事等発注見通し", "一覧表", "音威子府村", None)),
+        ("(単位:円)\n会計名\t歳入額\n一般会計\t29,067,181,507\n実質収支の割り振りについて\n令和3年度決算(最終)",
+         meta("令和3年度決算(最終)", "資料", None, None)),
+        # A form: the placeholder of its title is not part of it.
+        ("※児童ごとに作成してください\n利用日\t利用時間\nベビーシッター(一時預かり)利用内訳書【令和 年度】",
+         meta("ベビーシッター(一時預かり)利用内訳書", "様式", None, None)),
+        # A list of a council session is dated by the session.
+        ("賛成:○反対:× (注)賛否状況\n区分\t番号\t案件名\n令和7年9月定例会 議決結果一覧表【議案】",
+         meta("令和7年9月定例会議決結果一覧表【議案】", "一覧表", None, "2025-09")),
+        # A notice reproduced in a bundle under its attachment label.
+        ("(別添1)\n診療報酬の算定方法の一部改正に伴う実施上の留意事項について\n(令和2年3月5日保医発0305第1号)\n別添1",
+         meta("診療報酬の算定方法の一部改正に伴う実施上の留意事項について", "通知", None, "2020-03-05")),
+    ],
+)  # fmt: skip
+def test_layouts(text, expected):
+    assert describe(text) == expected
+
+
+def test_issuer_misread_by_ocr_is_corrected_but_the_text_keeps_it():
+    text = "保医発0428第9号\n令和4年4月28日\n地方厚生(支)局医療課長 殿\n厚生労働省保険局医療諜長\n(公印省略)\n検査料の点数の取扱いについて"
+    assert describe(text)["issuer"] == "厚生労働省保険局医療課長"
+    assert "医療諜長" in text
+
+
+def test_line_kinds_are_an_enum():
+    kinds = [line.kind for line in header_lines("- 1 -\n議案第7号\n令和7年12月5日提出\n事務連絡")]
+    assert kinds == [LineKind.PAGE_NUMBER, LineKind.BILL, LineKind.DATE, LineKind.OFFICE_LETTER]
+
+
+@pytest.mark.parametrize(
+    "text, issued_on",
+    [
+        ("さいたま市中央区認可保育園利用可能人数\n区\t保育所コード\t施設名\n"
+         + "".join(f"中央区\t{1501 + i}\t保育園{i}\n" for i in range(8)) + "R8.4.1\n", "2026-04-01"),
+        ("工事名\t期間\n令和7年4月1日時点における発注見通しであるため、内容と異なる場合があります。\n令和7年度 音威子府村 公共工事等発注見通し", "2025-04-01"),
+        # Two dates: which one the data are as of is not known.
+        ("施設一覧\n区\t施設名\nR8.4.1\nR8.5.1\n", None),
+    ],
+)  # fmt: skip
+def test_a_list_is_dated_by_the_one_date_its_data_are_as_of(text, issued_on):
+    assert describe(text)["issued_on"] == issued_on
+
+
+@pytest.mark.parametrize(
+    "title, issuer",
+    [
+        ("令和7年度 音威子府村 公共工事等発注見通し", "音威子府村"),
+        ("音威子府村簡易水道事業経営戦略", "音威子府村"),
+        ("さいたま市中央区認可保育園利用可能人数", None),  # a ward: the area the data cover
+        ("南国市の人口の推移", None),  # about the place
+        ("政務活動費の手引き", None),
+    ],
+)
+def test_a_plan_or_list_named_after_its_local_government_is_its(title, issuer):
+    assert named_after(title) == issuer

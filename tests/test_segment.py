@@ -121,3 +121,55 @@ def test_edge_cases():
     assert split_documents([]) == []
     assert split_documents([""]) == [(1, 1)]
     assert split_documents(["", "", ""]) == [(1, 3)]
+
+
+REAL = REPO.parent / "shared" / "real"
+
+COVER_LETTER = """事務連絡
+令和2年4月16日
+地方厚生(支)局医療課 御中
+厚生労働省保険局医療課
+令和2年度診療報酬改定関連通知の一部訂正について
+下記の通知について、それぞれ別添1及び別添2のとおり訂正しますので、その取扱いについて周知徹底を図られますよう、お願いいたします。"""
+REPRODUCED_1 = """(別添1)
+診療報酬の算定方法の一部改正に伴う実施上の留意事項について
+(令和2年3月5日保医発0305第1号)
+別添1
+医科診療報酬点数表に関する事項
+第1章 基本診療料"""
+CONTINUED = """(1)〜(5)(略)
+(6)入室患者全員に栄養スクリーニングを実施すること。"""
+INNER_ANNEX = """別添2
+入院基本料等の施設基準等
+第5 入院基本料の届出に関する事項"""
+FORM = """様式49
+令和2年4月1日
+○○厚生局長 殿
+届出書添付書類"""
+REPRODUCED_2 = """(別添2)
+基本診療料の施設基準等及びその届出に関する手続きの取扱いについて(令和2年3月5日保医発0305第2号)
+第4 経過措置等"""
+
+
+def test_cover_letter_is_its_own_document_and_annexes_stay():
+    pages = [COVER_LETTER, REPRODUCED_1, CONTINUED, INNER_ANNEX, FORM, REPRODUCED_2, CONTINUED]
+    assert split_documents(pages) == [(1, 1), (2, 5), (6, 7)]
+
+
+def test_a_quoted_notice_under_a_reference_label_does_not_split():
+    page = "(参考:新旧対照表)\n◎「診療報酬の算定方法の一部改正に伴う実施上の留意事項について」(令和4年3月4日付け保医発0304第1号)"
+    assert split_documents([COVER_LETTER, page]) == [(1, 2)]
+
+
+def test_real_bundle_split_into_cover_letter_and_reproduced_notices():
+    pages = pdf_pages(REAL / "mhlw-jimurenraku-tsuchi-ichibu-teisei-2020-bundle.pdf")
+    assert split_documents(pages) == [(1, 1), (2, 8), (9, 15), (16, 23), (24, 24), (25, 25)]
+
+
+
+def test_a_budget_book_holding_several_bills_is_one_document():
+    # A budget book prints 議案第7号, 議案第8号 … at the top of each account's budget: one book.
+    bill_7 = "議案第7号\n令和8年度南国市一般会計予算\n令和8年度南国市の一般会計の予算は、次に定めるところによる。"
+    bill_7_more = "第2条 債務負担行為は、「第2表 債務負担行為」による。\n令和8年2月27日提出\n南国市長 平山耕三"
+    bill_8 = "議案第8号\n令和8年度南国市土地取得事業特別会計予算\n本文。"
+    assert split_documents([bill_7, bill_7_more, bill_8]) == [(1, 3)]

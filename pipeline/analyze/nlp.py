@@ -36,6 +36,7 @@ import signal
 import unicodedata
 from collections.abc import Iterator
 
+from pipeline.ja.chars import letter_count
 from pipeline.model import Entity
 
 MODEL = "ja_ginza"
@@ -108,7 +109,6 @@ ERA_NAMES = {"明治", "大正", "昭和", "平成", "令和"}
 # Colophon labels GiNZA folds into the name that follows them: 発行 労働組合.
 LABEL_PREFIXES = ("発行", "編集", "発信", "作成", "担当", "連絡先")
 
-_JAPANESE_LETTER = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u3400-\u9fff々〆ヶ]")
 _CELL_GAP = re.compile(r"\t| {2,}|\u3000+")
 _SENTENCE_END = re.compile(r"[。．！？!?]+")
 _LATIN_OR_KATAKANA = re.compile(r"[A-Za-z0-9\u30a0-\u30ff\-・&.]+")
@@ -324,7 +324,7 @@ def iter_phrases(text: str) -> Iterator[tuple[int, int]]:
 
 def worth_analyzing(piece: str) -> bool:
     """Could the recognizer find a name here? Not in rows of figures or stray symbols."""
-    letters = len(_JAPANESE_LETTER.findall(piece))
+    letters = letter_count(piece)
     return letters >= 2 and letters >= 0.3 * len(re.sub(r"\s", "", piece))
 
 

@@ -1,9 +1,15 @@
 """Split a file holding several documents (a hand-out packet) into documents, by page.
 
-A page starts a new document when its top carries the header of one (see metadata.py): a
+A page starts a new document when its top carries the header of one (see header.py): a
 document number with a date, 事務連絡, a date with an addressee, a "2017年2月 資料2" label, a
 memo's byline, a newsletter's 発行 with a date, a newspaper's date stamp; or, more weakly, a
 title "…について(依頼)" / "【…について】" as its first line right after a page that ended a sentence.
+
+In a bundle, a cover letter (送付状, 鑑: a 事務連絡 or notice sending what follows) is a document
+of its own: the next document starts where a page carries its own header, or where a page
+reproduces a notice with its own title, date and number under an attachment label ((別添1) /
+…について(令和2年3月5日保医発0305第1号)). Other pages under 別添 / 別紙 / 別記 / 様式 labels stay with
+the document they belong to, whatever else their top shows (a form's 令和 年 月 日 … 殿).
 
 Wrongly cutting a document in two is worse than missing a cut, so:
 - one header element alone (a date, a title) is not enough;
@@ -16,22 +22,26 @@ from __future__ import annotations
 
 import re
 
-from .metadata import TITLE_END, Line, header_lines
+from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
+
+from .header import TITLE_END, Line, LineKind, header_lines, reproduced_notice
 
 TOP_LINES = 8  # header elements further down a page do not start a document
 
 # Pairs of header elements that together mark a document's first page.
+K = LineKind
+MATERIAL_DATE = "material_date"  # a date line carrying a 資料N label (2017年2月 資料2)
 STRONG = [
-    {"doc_number", "date"},
-    {"office_letter"},
-    {"date", "addressee"},
-    {"material_date"},
-    {"byline"},
-    {"colophon", "date"},
-    {"masthead"},
+    {K.DOC_NUMBER, K.DATE},
+    {K.OFFICE_LETTER},
+    {K.DATE, K.ADDRESSEE},
+    {MATERIAL_DATE},
+    {K.BYLINE},
+    {K.COLOPHON, K.DATE},
+    {K.MASTHEAD},
 ]
 PAGE_NUMBER = re.compile(r"^[-ー‐－(\s]*([0-9]{1,4})[-ー‐－)\s]*$")
-ATTACHMENT = re.compile(r"^(別紙|別添|参考|\(別紙|\(別添|\(参考)")
+ATTACHED = re.compile(r"^\(?(?:別添|別紙|別記|様式)")  # pages that belong to the document before
 NUMBERED = re.compile(r"^([0-9]+|\([0-9]+\)|第[0-9一二三四五六七八九十]+)")
 
 
@@ -53,15 +63,19 @@ def starts_document(top: list[Line], previous_top: list[Line], text: str, previo
     repeated = {line.key for line in previous_top}
     fresh = [line for line in top if line.key not in repeated]
     found = {line.kind for line in fresh if line.kind}
-    if any(line.kind == "date" and _has_material_label(line) for line in fresh[:3]):
-        found.add("material_date")
+    if any(line.kind is K.DATE and _has_material_label(line) for line in fresh[:3]):
+        found.add(MATERIAL_DATE)
+    if reproduced_notice(top):
+        return True  # a notice reproduced in the bundle, with its own title, date and number
+    if top and ATTACHED.match(top[0].key):
+        return False  # 別添 / 別紙 stay with the document they belong to
     if any(signal <= found for signal in STRONG):
         return True
     return _titled(fresh, top) and _previous_ended(previous) and not _consecutive(previous, text)
 
 
 def _has_material_label(line: Line) -> bool:
-    return bool(re.search(r"資料[0-9]+$", line.key))
+    return bool(NUMBERED_HANDOUT.search(line.key))
 
 
 def _titled(fresh: list[Line], top: list[Line]) -> bool:
@@ -69,7 +83,7 @@ def _titled(fresh: list[Line], top: list[Line]) -> bool:
     if not top or not fresh or fresh[0] is not top[0] or top[0].kind:
         return False
     key = top[0].key
-    if ATTACHMENT.match(key) or NUMBERED.match(key):
+    if ATTACHMENT_START.match(key) or NUMBERED.match(key):
         return False
     bracketed = key.startswith("【") and key.endswith("】")
     m = TITLE_END.search(key[1:-1] if bracketed else key)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.ja.chars import LETTER
+
 MAX_BYTES = 12_000  # SudachiPy refuses input over 49,149 bytes; smaller pieces keep memory flat
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_JAPANESE = re.compile(f"[{LETTER}]")
 MIN_JAPANESE_SHARE = 0.3  # a line with fewer Japanese characters than this is a table's figures
 
 

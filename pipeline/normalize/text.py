@@ -12,7 +12,7 @@
      (U+FF5E, which NFKC turns into an ASCII ~) becomes 〜 too, so 「9月15日～10月1日」 and
      「9月15日〜10月1日」 are one form.
    Kanji numerals are never converted (三鷹市 must stay 三鷹市).
-2. Spaces: runs of spaces become one; a space next to a Japanese character (kanji, kana,
+2. Spaces (`pipeline.ja.spacing.fix_spaces`): runs of spaces become one; a space next to a Japanese character (kanji, kana,
    Japanese punctuation and symbols) is removed, so 「平 成 28 年」 → 「平成28年」 and
    「保 発 0819 第 １ 号」 → 「保発0819第1号」, except between two Japanese words of two or
    more Japanese letters each (not punctuation), where the writer put it (「世田谷区 中野区」, a headline's
@@ -33,6 +33,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from pipeline.ja.chars import is_japanese
+from pipeline.ja.spacing import fix_spaces
 
 # Characters NFKC must not touch.
 _KEEP = re.compile(
@@ -56,52 +59,6 @@ def fold(text: str) -> str:
         pos = match.end()
     out.append(unicodedata.normalize("NFKC", text[pos:]))
     return "".join(out)
-
-
-def is_japanese(ch: str) -> bool:
-    """Kanji, kana, Japanese punctuation, enclosed numbers and the symbols set among them
-    (※ → ● ○ ■ 〒 ...): characters Japanese text sets without spaces around them."""
-    o = ord(ch)
-    if o >= 0x2460:
-        return o != 0x3000 and not 0xFF01 <= o <= 0xFF60  # full-width ASCII folds to ASCII
-    return ch == "\u203b" or 0x2190 <= o <= 0x21FF or ch in "\u2026\u2025"
-
-
-_SPACES = re.compile(r"([^\S\t\n]+)")  # whitespace other than tabs and line breaks
-
-
-def _fix_spaces(text: str) -> str:
-    parts = _SPACES.split(text)  # words and the spaces between them, alternately
-    for k in range(1, len(parts), 2):
-        left, right = parts[k - 1], parts[k + 1]
-        before = left[-1] if left else "\n"
-        after = right[0] if right else "\n"
-        if before in "\t\n" or after in "\t\n":
-            parts[k] = ""
-        elif is_japanese(before) and is_japanese(after):
-            # A space between two Japanese words of 2+ characters is a separator the
-            # writer put there (「世田谷区 中野区」); around single characters it is
-            # letter-spacing (「事 務 連 絡」, 「保 発 0819 第 １ 号」) or OCR's habit.
-            keep = (
-                _is_letter(before)
-                and _is_letter(after)
-                and _japanese_count(left.rsplit("\n", 1)[-1].rsplit("\t", 1)[-1]) >= 2
-                and _japanese_count(right.split("\n", 1)[0].split("\t", 1)[0]) >= 2
-            )
-            parts[k] = " " if keep else ""
-        elif is_japanese(before) or is_japanese(after):
-            parts[k] = ""
-        else:
-            parts[k] = " "
-    return "".join(parts)
-
-
-def _is_letter(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LN"
-
-
-def _japanese_count(word: str) -> int:
-    return sum(1 for ch in word if is_japanese(ch))
 
 
 _SENTENCE_END = set("。．.！!？?：:」』）)】〕]")
@@ -155,7 +112,7 @@ def normalize_text(text: str) -> str:
     # letter before it, and joining lines changes what a full line is. Repeat until nothing
     # changes, so that normalizing twice is the same as once.
     for _ in range(text.count("\n") + 10):  # each round that changes anything joins a line
-        step = _join_wrapped(re.sub(r"\n{3,}", "\n\n", _fix_spaces(fold(text))).strip("\n"))
+        step = _join_wrapped(re.sub(r"\n{3,}", "\n\n", fix_spaces(fold(text))).strip("\n"))
         if step == text:
             break
         text = step

@@ -13,7 +13,7 @@ from typing import Callable
 
 from pipeline.model import Entity
 
-from ._text import Occupied
+from ._spans import Occupied
 
 
 @dataclass

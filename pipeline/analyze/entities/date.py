@@ -1,31 +1,41 @@
 """Dates: 和暦 and western dates, fiscal years, partial and relative dates.
 
+Each way of writing a date is a `Rule` of the `RULES` table (a pattern, a priority for ties and
+a reader that turns a match into candidates); overlapping candidates are resolved longest first.
+
 Canonical values: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or `FYyyyy` for a fiscal year (平成29年度 /
 2017年度 → FY2017, 2017-04-01..2018-03-31). A range (2014年10月〜15年11月, 平成29年度から平成31年度
 まで) gives one entity per end; a list (平成29・30年度, 11月2日・14日) one entity per item. The end of a
-year (昨年暮れ, 2016年末) is its December.
+year (昨年暮れ, 2016年末) is its December. Abbreviated era dates of tables and forms (R8.4.1,
+H28.4.1, 令8.4.1, 令和8.4.1, R7年度) read as their era. An era year past the era's end is counted
+on (平成38年度 → FY2026, see `pipeline.ja.eras.plausible`). A year without era or century (28年度,
+a table's 2年度 under 令和元年度) takes the era of the latest full-year mention before it, else
+the document date's (see `_short_year`).
 
 Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
 1. The year (and, for a bare day, the month) of the nearest preceding dated mention in the
-   same sentence.
-2. The document date: `ctx.issued_on`, or when that is None the anchor found in the text (see
+   same sentence; a month right after a fiscal year is in that fiscal year (令和3年度3月補正 →
+   2022-03).
+2. A document whose title names a fiscal year (令和7年度…発注見通し): its months are that fiscal
+   year's (4月 → 2025-04, 3月 → 2026-03).
+3. The document date: `ctx.issued_on`, or when that is None the anchor found in the text (see
    `anchor_date`: the latest full date that does not look ahead). A month-day takes the latest
    year that does not put it after the document date (answers precede the document that
-   collects them), except before まで (a deadline: the first such date on or after it). A bare
-   day takes the reading closest in time to the document date, in its month or the month before
-   (a clipping stamped 2017.1/2 reporting 「11日」 means 2017-01-11, not 2016-12-11; on a tie the
-   earlier one). A document date more than 30 years after every year the text names is taken
-   for a misread header (OCR's 平成88年9月16日) and ignored.
-3. No document date at all: a text that looks ahead to a period (「2017年以降の住民税の通知に
+   collects them), except before まで or 予定 (a deadline or a plan: the first such date on or
+   after it). A bare day takes the reading closest in time to the document date, in its month
+   or the month before (a clipping stamped 2017.1/2 reporting 「11日」 means 2017-01-11, not
+   2016-12-11; on a tie the earlier one). A document date more than 30 years after every year
+   the text names is taken for a misread header (OCR's 平成88年9月16日) and ignored.
+4. No document date at all: a text that looks ahead to a period (「2017年以降の住民税の通知に
    …記載されると言われています」, 「平成29年7月から導入」, 「平成29年度から10%削減」: a period start in a
    sentence about a coming change, see FUTURE_RE) was written before that period starts, so a
    month-day takes the latest year that keeps it before the earliest such start: the wards' answers
    9月15日…10月4日 under a question about 「2017年以降の住民税の通知」 are 2016's.
-4. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
+5. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
    that the value is `--MM-DD` / `--MM` with no start/end (a bare day is dropped).
 A mention looks ahead when it opens a period or sets a deadline or plan (以降, 以後, から, より,
 まで, 目途 right after it) and its sentence is not in the past tense (…した。, …された。), or
-when it is scheduled (予定, 改正予定 right after it).
+when it is scheduled (予定, 改正予定, に閣議決定を予定 right after it).
 
 Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolved against the document date or
 the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
@@ -35,8 +45,11 @@ in the cell above.
 Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
 (ヶ) are read as what they stand for.
 
-Not dates: era years that begin a law number (昭和22年法律第67号), durations (3年間, 10年間,
-1カ月, 12桁), ordinals (第1回), and a day alone unless news style (「…は11日、」).
+Not dates: era years that begin a law number (昭和22年法律第67号, 昭和22年法律第67与 as OCR read
+it), durations (3年間, 10年間, 1カ月, 12桁, 3月以上, 3月に1回, 1日から3日程度), ordinals (第1回), a
+day alone unless news style (「…は11日、」), and whatever lies in a span of `NOT_DATE_RES`: form
+placeholders (令和 年 月 日, ○年○月○日, 令和7年 月 日), telephone numbers, serial and form numbers
+(No.2025-1, 様式第1号).
 """
 
 from __future__ import annotations
@@ -44,33 +57,38 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from pipeline.ja.eras import (
+    DAY, DAY_ARABIC, ERA, ERA_INITIALS, ERA_LAST_YEAR, ERA_LETTERS, ERA_YEAR, ERAS, KANJI_NUMBER,
+    MONTH, MONTH_ARABIC, plausible, to_era, to_western, year_number,
+)
+from pipeline.ja.numerals import KANJI_DIGIT_CHARS, parse_int
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import KANJI_DIGIT_CHARS, parse_int
-from ._text import Occupied, compact
+from ._spans import Occupied
 
-ERAS = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
-ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-ERA_LAST_YEAR = {"明治": 45, "大正": 15, "昭和": 64, "平成": 31, "令和": 99}
-
-_K = KANJI_DIGIT_CHARS + "十"
-_YN = rf"(?:元|[0-9]{{1,2}}|[{_K}]{{1,4}})"  # era year
-_MN = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"  # month
-_MA = r"(?:1[0-2]|0?[1-9])"  # month, arabic only
-_DN = rf"(?:3[01]|[12][0-9]|0?[1-9]|[{_K}]{{1,3}})"  # day
+_K = KANJI_NUMBER
+_YN, _MN, _MA, _DN, _DA = ERA_YEAR, MONTH, MONTH_ARABIC, DAY, DAY_ARABIC
 # A year, month and day tail shared by the patterns: 年度 | 年[M月[D日]].
 # 日, or what Tesseract reads for it after a month and a day number (9 月 20 晶).
 _DAY = r"[日晶曰]"
 _TAIL = rf"年(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN}){_DAY})?|(?P<late>末|暮れ))?"
 
 ERA_RE = re.compile(
-    rf"(?P<era>明治|大正|昭和|平成|令和)(?P<y>{_YN})(?P<more>(?:[・,、]{_YN})*){_TAIL}"
+    rf"(?P<era>{ERA})(?P<y>{_YN})(?P<more>(?:[・,、]{_YN})*){_TAIL}"
 )
-ERA_LETTER_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<era>[MTSHR])(?P<y>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<d>[0-9]{1,2})(?![0-9])"
+# Abbreviated era dates of tables, forms and gazettes: R8.4.1, H28.4.1, 令8.4.1, 令和8.4.1,
+# R7年度, H28年4月. A letter is not part of a word or code (ABR8.4.1); a kanji initial is not the
+# end of a word (公平28.4.1).
+ERA_ABBR_RE = re.compile(
+    rf"(?:(?<![A-Za-z0-9])(?P<letter>[MTSHR])|(?<![一-龥々])(?P<initial>[令平昭])|(?P<era>{ERA}))"
+    rf"\.?(?P<y>元|[0-9]{{1,2}})"
+    rf"(?:(?P<sep>[./])(?P<m>{_MA})(?P=sep)(?P<d>{_DA})(?![0-9]|\.[0-9])"
+    rf"|年(?:(?P<fy>度)|(?P<m2>{_MA})月(?:(?P<d2>{_DN})日)?)?)"
 )
 WEST_RE = re.compile(
     rf"(?<![0-9.,])(?P<y>(?:18|19|20|21)[0-9]{{2}}|[一二][〇九八][{KANJI_DIGIT_CHARS}]{{2}}){_TAIL}"
@@ -80,12 +98,15 @@ NUMERIC_RE = re.compile(
     r"(?<![0-9.,/-])(?P<y>(?:18|19|20|21)[0-9]{2})(?P<sep>[./-])(?P<m>[0-9]{1,2})(?:(?P=sep)|/)"
     r"(?P<d>[0-9]{1,2})(?![0-9])"
 )
-# Two-digit years in running text (14年10月, 28年度): never after a digit or an era name.
+# Years without their era or century (14年10月, 28年度, a table's 2年度 after 令和元年度): never
+# after a digit or an era name. One digit only for a fiscal year or a full date (1年6月 is a
+# duration).
 SHORT_RE = re.compile(
-    rf"(?<![0-9A-Za-z.,{_K}元治正和成])(?P<y>[0-9]{{2}})年(?:(?P<fy>度)|(?P<m>{_MA})月(?:(?P<d>{_DN})日)?)"
+    rf"(?<![0-9A-Za-z.,{_K}元治正和成])(?:(?P<y>[0-9]{{2}})年(?:(?P<fy>度)|(?P<m>{_MA})月(?:(?P<d>{_DN})日)?)"
+    rf"|(?P<y1>[0-9])年(?:(?P<fy1>度)|(?P<m1>{_MA})月(?P<d1>{_DN})日))"
 )
 MONTH_DAY_RE = re.compile(
-    rf"(?<![0-9.,/年度第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
+    rf"(?<![0-9.,/年第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
     rf"|(?P<km>{_MN})月(?P<kd>{_DN})日)"
 )
 RELATIVE_RE = re.compile(
@@ -94,10 +115,31 @@ RELATIVE_RE = re.compile(
 )
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
+# A number of months or days, not a date: 3月以上, 3月に1回, 1日から3日程度.
+DURATION_AFTER_RE = re.compile(
+    rf"以上|以内|以下|未満|を?超え|超|ごと|毎|当たり|あたり|を限度|程度|ほど|間|期"
+    rf"|に[0-9{_K}]+回|(?:から|〜)[0-9{_K}]+[月日](?:程度|間|以内|ほど)"
+)
+
+# Spans that are never dates, whatever a date pattern finds in them.
+_BLANK = "[○◯〇●×✕□_]"
+NOT_DATE_RES = (
+    # Placeholders of forms: 令和 年 月 日, ○年○月○日, 2017年○月○日, 令和7年 月 日.
+    re.compile(
+        rf"(?:(?:{ERA}|[MTSHR])?(?:[0-9]{{1,4}}|{_BLANK}*)年(?:{_BLANK}*月{_BLANK}*日|{_BLANK}+月)"
+        rf"|{_BLANK}+年{_BLANK}*月|{_BLANK}+月{_BLANK}+日)"
+    ),
+    # Telephone and fax numbers: 03-5253-1111, 0120(123)456.
+    re.compile(r"(?<![0-9])0[0-9]{1,4}[-(][0-9]{1,4}[-)][0-9]{3,4}(?![0-9])"),
+    # Serial, form and item numbers: No.2025-1, 様式第1号, 第2025-10号, 番号2021.4.1.
+    re.compile(r"(?:No|NO|№|番号)\.?[0-9][0-9./-]*|様式第?[0-9-]+号?|第[0-9]+[-./][0-9./-]+号"),
+)
+
 # What makes a mention look ahead: it opens a period (OPENS) or names a plan's date (PLANNED).
 OPENS_RE = re.compile(r"(?:以降|以後|から|より)(?![前後])")
 PLANNED_RE = re.compile(r"[(（]?(?:を?目[途処]|頃|ごろ|まで)")
-SCHEDULED_RE = re.compile(r"[(（]?[一-龥]{0,4}予定")  # 予定, 改正予定: ahead whatever the verb
+# 予定, 改正予定, に閣議決定を予定: ahead whatever the verb.
+SCHEDULED_RE = re.compile(r"[(（]?(?:に[一-龥]{1,6}を)?[一-龥]{0,4}予定")
 # The past tense closing a clause: …した。 …された、 …だった。 …行った
 PAST_RE = re.compile(r"[しっれいきんだ]た(?=[。、」)\n]|$|が|の|と|こと|もの|ため|ところ|後)")
 # What a sentence about a coming change says: 予定, 言われています, 導入し, 削減, 開始される.
@@ -105,8 +147,17 @@ FUTURE_RE = re.compile(
     r"予定|見込|見通|言われ|目指|目[途処]|方向|方針|計画|ことと|ように|向け|開始|導入|実施|施行"
     r"|適用|移行|削減|減額|増額|延長|拡大|引き?上げ|引き?下げ|改正|変更|始ま|[さら]れる|記載"
 )
-# An era year directly followed by an issuer and 第N号 is a law number, not a date.
-LAW_NUMBER_AFTER_RE = re.compile(r"[一-龥]{0,12}?第[0-9〇一二三四五六七八九十百千]+号")
+# An era year directly followed by an issuer and 第N号 is a law number, not a date; so is one
+# followed by a kind of law and 第N whatever OCR made of 号 (昭和22年法律第67与).
+_LAW_N = "[0-9〇一二三四五六七八九十百千]+"
+LAW_NUMBER_AFTER_RE = re.compile(
+    rf"[一-龥]{{0,12}}?第{_LAW_N}号|[一-龥]{{0,8}}?(?:法律|政令|勅令|省令|府令|規則|条例|告示|訓令)第{_LAW_N}"
+)
+# Between the two ends of a range: 4月下旬〜3月下旬, 11月から2月まで.
+RANGE_BETWEEN_RE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|頃)?(?:〜|~|から)")
+PLAN_HORIZON = 15  # years ahead of its date a document's tables may run (a plan's 平成38年度)
+# What makes a fiscal year the topic its sentence's months belong to: 令和3年度は、8月及び11月に….
+FY_TOPIC_RE = re.compile(r"は|中[はに]|において|には")
 IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
@@ -124,25 +175,27 @@ _REL_OFFSET = {
 class _Cand:
     start: int  # compact offsets
     end: int
-    order: int  # pattern priority for ties
     year: int | None  # calendar year, or fiscal year when fy
     month: int | None
     day: int | None
     fy: bool = False
     relative: bool = False
     partial: bool = False  # year to be inferred
-    short_year: int | None = None  # two-digit year to be inferred
+    short_year: int | None = None  # year without era or century, to be inferred
+    era: str | None = None  # the era it was written in
+    order: int = 0  # the priority of the rule that found it, for ties
     until: bool = False  # followed by まで
     ahead: bool = False  # a deadline, plan or period start (see _look_ahead)
+    scheduled: bool = False  # 予定: a time after the document's
+    topic: bool = False  # a fiscal year its sentence is about (令和3年度は)
+    fiscal: int | None = None  # the fiscal year a partial date was read in
     opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
 
 
 def _num(text: str | None) -> int | None:
     if text is None:
         return None
-    if text == "元":
-        return 1
-    return parse_int(text)
+    return year_number(text)
 
 
 def _valid(year: int | None, month: int | None, day: int | None) -> bool:
@@ -209,101 +262,175 @@ def _title_fiscal_year(title: str | None) -> int | None:
     return None
 
 
-def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
-    out: list[_Cand] = []
+@dataclass(frozen=True)
+class _Scan:
+    """What the rules read: the compact text, the document date, the budget's fiscal year."""
 
-    for mt in ERA_RE.finditer(c):
-        base = ERAS[mt["era"]]
-        years = [mt["y"]] + (
-            [y for y in re.split(r"[・,、]", mt["more"])[1:]] if mt["more"] else []
-        )
-        nums = [_num(y) for y in years]
-        if any(n is None or not 1 <= n <= ERA_LAST_YEAR[mt["era"]] for n in nums):
-            continue
-        month, day = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
-        if not mt["fy"] and month is None and LAW_NUMBER_AFTER_RE.match(c, mt.end()):
-            continue  # 昭和22年法律第67号
-        if not _valid(base + nums[0], month, day):
-            continue
-        if len(nums) == 1:
-            out.append(_Cand(mt.start(), mt.end(), 0, base + nums[0], month, day, bool(mt["fy"])))
-            continue
-        # 平成29・30年度: the first item ends at its number, the last one carries the tail.
-        pos = mt.start("y")
-        for i, (raw, n) in enumerate(zip(years, nums)):
-            s = mt.start() if i == 0 else c.index(raw, pos)
-            e = (c.index(raw, pos) + len(raw)) if i < len(years) - 1 else mt.end()
-            pos = e
-            out.append(_Cand(s, e, 0, base + n, month, day, bool(mt["fy"])))
+    c: str
+    doc: tuple[int, int | None, int | None] | None
+    base_fy: int | None
 
-    for mt in ERA_LETTER_RE.finditer(c):
-        era = ERA_LETTERS[mt["era"]]
-        y, m, d = ERAS[era] + int(mt["y"]), int(mt["m"]), int(mt["d"])
-        if _valid(y, m, d):
-            out.append(_Cand(mt.start(), mt.end(), 1, y, m, d))
 
-    for mt in WEST_RE.finditer(c):
-        y, m, d = _num(mt["y"]), _num(mt["m"]), _num(mt["d"])
-        if mt["late"]:
-            m = 12  # 2016年末
-        if y and 1868 <= y <= 2199 and _valid(y, m, d):
-            out.append(_Cand(mt.start(), mt.end(), 1, y, m, d, bool(mt["fy"])))
+@dataclass(frozen=True)
+class Rule:
+    """One way of writing a date: its pattern, its priority when two rules find the same span
+    (lower wins), and how a match becomes candidates (none when the match is not a date)."""
 
-    for mt in NUMERIC_RE.finditer(c):
-        y, m, d = int(mt["y"]), int(mt["m"]), int(mt["d"])
-        if _valid(y, m, d):
-            out.append(_Cand(mt.start(), mt.end(), 2, y, m, d))
+    name: str
+    pattern: re.Pattern
+    order: int
+    read: Callable[[re.Match, _Scan], Iterable[_Cand]]
 
-    for mt in SHORT_RE.finditer(c):
+
+def _read_era(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """平成28年9月16日, 令和元年, 平成29年度, 平成29・30年度 (one candidate per year)."""
+    era, c = mt["era"], scan.c
+    years = [mt["y"]] + (re.split(r"[・,、]", mt["more"])[1:] if mt["more"] else [])
+    nums = [_num(y) for y in years]
+    if any(n is None or not plausible(era, n) for n in nums):
+        return
+    month, day = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
+    if not mt["fy"] and month is None and LAW_NUMBER_AFTER_RE.match(c, mt.end()):
+        return  # 昭和22年法律第67号
+    if not _valid(to_western(era, nums[0]), month, day):
+        return
+    fy = bool(mt["fy"])
+    if len(nums) == 1:
+        yield _Cand(mt.start(), mt.end(), to_western(era, nums[0]), month, day, fy, era=era)
+        return
+    # 平成29・30年度: the first item ends at its number, the last one carries the tail.
+    pos = mt.start("y")
+    for i, (raw, n) in enumerate(zip(years, nums)):
+        s = mt.start() if i == 0 else c.index(raw, pos)
+        e = (c.index(raw, pos) + len(raw)) if i < len(years) - 1 else mt.end()
+        pos = e
+        yield _Cand(s, e, to_western(era, n), month, day, fy, era=era)
+
+
+def _read_era_abbreviated(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """R8.4.1, 令8.4.1, 令和8.4.1, R7年度, H28年4月."""
+    era = (
+        ERA_LETTERS[mt["letter"]] if mt["letter"]
+        else ERA_INITIALS[mt["initial"]] if mt["initial"] else mt["era"]
+    )  # fmt: skip
+    n = _num(mt["y"])
+    if mt["sep"]:
+        m, d = int(mt["m"]), int(mt["d"])
+    elif mt["era"]:
+        return  # 令和8年…: the full era rule's
+    else:
+        m, d = _num(mt["m2"]), _num(mt["d2"])
+    if n is None or not plausible(era, n) or not _valid(to_western(era, n), m, d):
+        return
+    yield _Cand(mt.start(), mt.end(), to_western(era, n), m, d, bool(mt["fy"]), era=era)
+
+
+def _read_western(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """2017年2月4日, 二〇一七年, 2017年度, 2016年末."""
+    y, m, d = _num(mt["y"]), _num(mt["m"]), _num(mt["d"])
+    if m is None and not mt["fy"] and scan.c.startswith("代", mt.end()):
+        return  # 1980年代: a decade
+    if mt["late"]:
+        m = 12  # 2016年末
+    if y and 1868 <= y <= 2199 and _valid(y, m, d):
+        yield _Cand(mt.start(), mt.end(), y, m, d, bool(mt["fy"]))
+
+
+def _read_numeric(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """2017.2.4, 2017/2/4, 2017-02-04."""
+    y, m, d = int(mt["y"]), int(mt["m"]), int(mt["d"])
+    if _valid(y, m, d):
+        yield _Cand(mt.start(), mt.end(), y, m, d)
+
+
+def _read_short_year(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """14年10月, 28年度, 2年度: the era or century is inferred later (see _short_year)."""
+    if mt["y"]:
+        yy, fy, m, d = int(mt["y"]), mt["fy"], _num(mt["m"]), _num(mt["d"])
+    else:
+        yy, fy, m, d = int(mt["y1"]), mt["fy1"], _num(mt["m1"]), _num(mt["d1"])
+    if yy and _valid(None, m, d):
+        yield _Cand(mt.start(), mt.end(), None, m, d, bool(fy), short_year=yy)
+
+
+def _read_relative(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """昨年12月27日, 本年12月, 今年度, 来年度: against the document date (or a budget's year)."""
+    if scan.doc is None:
+        return  # nothing to resolve against
+    if mt["rel"] == "前年" and not mt["fy"]:
+        return  # 前年 is relative to whatever year was just mentioned
+    offset = _REL_OFFSET[mt["rel"]]
+    m, d = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
+    if mt["fy"]:
+        year = (scan.base_fy or _doc_fiscal_year(scan.doc)) + offset
+    else:
+        year = scan.doc[0] + offset
+    if _valid(year, m, d):
+        yield _Cand(mt.start(), mt.end(), year, m, d, bool(mt["fy"]), relative=True)
+
+
+def _read_month_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """9月15日, 1月, 11月2日・14日 (one per day); not a number of months (3月以上, 3月に1回)."""
+    c = scan.c
+    if mt["km"]:
+        m, d = _num(mt["km"]), _num(mt["kd"])
+        extra: list[str] = []
+    else:
         m, d = _num(mt["m"]), _num(mt["d"])
-        if _valid(None, m, d):
-            out.append(
-                _Cand(mt.start(), mt.end(), 3, None, m, d, bool(mt["fy"]), short_year=int(mt["y"]))
-            )
+        if d is None and DURATION_AFTER_RE.match(c, mt.end()):
+            return  # 3月以上, 3月間, 4月期, 3月に1回
+        extra = re.findall(rf"{_DN}", mt["more"] or "")
+    if not _valid(None, m, d):
+        return
+    if not extra:
+        yield _Cand(mt.start(), mt.end(), None, m, d, partial=True)
+        return
+    # 11月2日・14日: the first item ends at its 日, the others inherit the month.
+    first_end = mt.end("d") + 1
+    yield _Cand(mt.start(), first_end, None, m, d, partial=True)
+    pos = first_end
+    for raw in extra:
+        s = c.index(raw, pos)
+        pos = s + len(raw) + 1
+        if _valid(None, m, _num(raw)):
+            yield _Cand(s, pos, None, m, _num(raw), partial=True)
 
-    for mt in RELATIVE_RE.finditer(c):
-        if doc is None:
-            continue  # nothing to resolve against
-        offset = _REL_OFFSET[mt["rel"]]
-        m, d = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
-        if mt["rel"] == "前年" and not mt["fy"]:
-            continue  # 前年 is relative to whatever year was just mentioned
-        if mt["fy"]:
-            year = (base_fy or _doc_fiscal_year(doc)) + offset
-        else:
-            year = doc[0] + offset
-        if _valid(year, m, d):
-            out.append(_Cand(mt.start(), mt.end(), 4, year, m, d, bool(mt["fy"]), relative=True))
 
-    for mt in MONTH_DAY_RE.finditer(c):
-        if mt["km"]:
-            m, d = _num(mt["km"]), _num(mt["kd"])
-            extra: list[str] = []
-        else:
-            m, d = _num(mt["m"]), _num(mt["d"])
-            if d is None and c[mt.end() : mt.end() + 1] in ("間", "期"):
-                continue  # 3月間, 4月期
-            extra = re.findall(rf"{_DN}", mt["more"] or "")
-        if not _valid(None, m, d):
-            continue
-        if not extra:
-            out.append(_Cand(mt.start(), mt.end(), 5, None, m, d, partial=True))
-            continue
-        # 11月2日・14日: the first item ends at its 日, the others inherit the month.
-        first_end = mt.end("d") + 1
-        out.append(_Cand(mt.start(), first_end, 5, None, m, d, partial=True))
-        pos = first_end
-        for raw in extra:
-            s = c.index(raw, pos)
-            pos = s + len(raw) + 1
-            if _valid(None, m, _num(raw)):
-                out.append(_Cand(s, pos, 5, None, m, _num(raw), partial=True))
+def _read_news_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """A news-style day: 「警視庁は11日、」; not a number of days (1日から3日程度)."""
+    if not DURATION_AFTER_RE.match(scan.c, mt.end()):
+        yield _Cand(mt.start(), mt.end(), None, None, int(mt["d"]), partial=True)
 
-    for mt in DAY_RE.finditer(c):
-        out.append(_Cand(mt.start(), mt.end(), 6, None, None, int(mt["d"]), partial=True))
 
-    for cand in out:
-        cand.until = c.startswith("まで", cand.end)
+RULES = (
+    Rule("era", ERA_RE, 0, _read_era),
+    Rule("era_abbreviated", ERA_ABBR_RE, 1, _read_era_abbreviated),
+    Rule("western", WEST_RE, 1, _read_western),
+    Rule("numeric", NUMERIC_RE, 2, _read_numeric),
+    Rule("short_year", SHORT_RE, 3, _read_short_year),
+    Rule("relative", RELATIVE_RE, 4, _read_relative),
+    Rule("month_day", MONTH_DAY_RE, 5, _read_month_day),
+    Rule("news_day", DAY_RE, 6, _read_news_day),
+)
+
+
+def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
+    """Every reading of every rule, outside the spans that are never dates (NOT_DATE_RES)."""
+    scan = _Scan(c, doc, base_fy)
+    blocked = Occupied()
+    for pattern in NOT_DATE_RES:
+        for mt in pattern.finditer(c):
+            blocked.add_if_free(mt.start(), mt.end())
+    out: list[_Cand] = []
+    for rule in RULES:
+        for mt in rule.pattern.finditer(c):
+            for cand in rule.read(mt, scan):
+                if blocked.overlaps(cand.start, cand.end):
+                    continue
+                cand.order = rule.order
+                cand.until = c.startswith("まで", cand.end)
+                cand.topic = cand.fy and bool(FY_TOPIC_RE.match(c, cand.end))
+                out.append(cand)
     return out
 
 
@@ -331,7 +458,7 @@ def _look_ahead(text: str, c: str, cand: _Cand, orig_end: int) -> None:
     after = c[cand.end : cand.end + 8]
     opens = OPENS_RE.match(after)
     if SCHEDULED_RE.match(after):
-        cand.ahead = True
+        cand.ahead = cand.scheduled = True
         return
     if not (opens or PLANNED_RE.match(after) or cand.until):
         return
@@ -395,16 +522,21 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
             bound = min((x.opens for x in cands if x.opens), default=None)
 
     entities: list[Entity] = []
-    dated: list[tuple[int, _Cand]] = []  # (original start, candidate) with a calendar year
+    dated: list[tuple[int, _Cand]] = []  # (original start, candidate) with a year
+    era = None  # the era of the latest full-year mention (None: a western year)
     for cand in cands:
         start, end = view.span(cand.start, cand.end)
         if cand.short_year is not None:
-            cand.year = _short_year(cand.short_year, doc)
+            cand.year = _short_year(cand.short_year, doc, era)
+            if cand.year is None:
+                continue  # 2年度 with no era to count it in
         elif cand.partial:
-            if not _infer_year(text, start, cand, dated, doc, bound):
+            if not _infer_year(text, view.text, start, cand, dated, doc, bound, base_fy):
                 if cand.month is None:
                     continue  # a bare day with nothing to anchor it
-        if cand.year is not None and not cand.fy:
+        elif not cand.relative:
+            era = cand.era
+        if cand.year is not None:
             dated.append((start, cand))
         value, attrs = _attrs(cand)
         attrs["relative"] = cand.relative
@@ -415,8 +547,19 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     return entities
 
 
-def _short_year(yy: int, doc) -> int:
-    """14年 in a 2017 text is 2014; 28年 in a 2016 text is 平成28年 (2016)."""
+def _short_year(yy: int, doc, era: str | None) -> int | None:
+    """A year printed without its era or century. After a mention in an era, that era's (a
+    table's 2年度 after 令和元年度 is 令和2年度), unless that would put it after the document
+    date. Else two digits: 14年 in a 2017 text is 2014, 28年 in a 2016 text is 平成28年 (2016);
+    one digit: the era of the document date (None without one). A table may run up to
+    PLAN_HORIZON years past the document date (a plan's 30年度…38年度)."""
+    if era is not None and plausible(era, yy) and (doc is None or ERAS[era] + yy <= doc[0] + PLAN_HORIZON):
+        return ERAS[era] + yy
+    if yy < 10:
+        if doc is None:
+            return None
+        doc_era, doc_year = to_era(datetime.date(doc[0], doc[1] or 1, doc[2] or 1))
+        return ERAS[doc_era] + yy if yy <= doc_year + 1 else None
     if doc is None:
         return 2000 + yy if yy <= 50 else 1900 + yy
     if 2000 + yy <= doc[0] + 1:
@@ -428,7 +571,7 @@ def _short_year(yy: int, doc) -> int:
     return 1900 + yy
 
 
-def _infer_year(text: str, start: int, cand: _Cand, dated, doc, bound) -> bool:
+def _infer_year(text: str, c: str, start: int, cand: _Cand, dated, doc, bound, base_fy) -> bool:
     """Fill cand.year (and cand.month for a bare day) by the rules of the module docstring;
     False if nothing could anchor it."""
     sentence = _sentence_start(text, start)
@@ -436,30 +579,49 @@ def _infer_year(text: str, start: int, cand: _Cand, dated, doc, bound) -> bool:
         if pos < sentence:
             break
         if (found := _borrow(cand, prev)) is not None:
+            ranged = RANGE_BETWEEN_RE.fullmatch(c, prev.end, cand.start)
+            if ranged and cand.year is not None and _before(cand, prev):
+                cand.year += 1  # 4月下旬〜3月下旬: a range runs forward
             return found
-    if doc is not None:  # 2. the document date
+    if base_fy is not None and cand.month is not None:  # 2. the fiscal year of the title
+        cand.year = base_fy + (1 if cand.month < 4 else 0)
+        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
+    if doc is not None:  # 3. the document date
         if cand.month is None:
             return _nearest_day(cand, doc)
         end_y, end_m, end_d = _doc_end(doc)
         key = (cand.month, cand.day or 1)
-        if cand.until:  # a deadline: on or after the document date
+        if cand.until or cand.scheduled:  # a deadline, a plan: on or after the document date
             start_y, start_m, start_d = doc[0], doc[1] or 1, doc[2] or 1
             cand.year = start_y if key >= (start_m, start_d) else start_y + 1
         else:
             cand.year = end_y if key <= (end_m, end_d) else end_y - 1
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
-    if bound is not None and cand.month is not None:  # 3. before the period looked forward to
+    if bound is not None and cand.month is not None:  # 4. before the period looked forward to
         cand.year = bound[0] if (cand.month, cand.day or 1) < bound[1:] else bound[0] - 1
         return _valid(cand.year, cand.month, cand.day) or _unset(cand)
-    for pos, prev in reversed(dated):  # 4. the nearest preceding mention not looking ahead
-        if not prev.ahead and (found := _borrow(cand, prev)) is not None:
+    for pos, prev in reversed(dated):  # 5. the nearest preceding mention not looking ahead
+        if not (prev.ahead or prev.fy) and (found := _borrow(cand, prev)) is not None:
             return found
     return False
+
+
+def _before(cand: _Cand, prev: _Cand) -> bool:
+    return (cand.year, cand.month, cand.day or 1) < (prev.year, prev.month or 1, prev.day or 1)
 
 
 def _borrow(cand: _Cand, prev: _Cand) -> bool | None:
     """Take the year (and, for a bare day, the month) of an earlier dated mention; None when it
     has no month to lend, so the caller looks further back."""
+    if prev.fy:  # 令和3年度3月 / 令和3年度は、8月及び2月に: the months of that fiscal year
+        if cand.month is None or (cand.start - prev.end > 1 and not prev.topic):
+            return None
+        cand.fiscal = prev.year
+    elif prev.fiscal is not None and cand.month is not None:  # …11月に発送し、2月にも
+        cand.fiscal = prev.fiscal
+    if cand.fiscal is not None:
+        cand.year = cand.fiscal + (1 if cand.month < 4 else 0)
+        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
     if cand.month is None:
         if prev.month is None:
             return None

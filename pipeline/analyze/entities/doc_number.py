@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._text import compact
 
 NUMBER_RE = re.compile(
     r"(?P<prefix>[一-龥々]+)(?P<date>[0-9]{3,4})?第(?P<n>[0-9]+|[〇一二三四五六七八九十百千]+)号(?!様式)"

@@ -48,11 +48,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
+from pipeline.ja.numerals import parse_int, to_kanji
+from pipeline.ja.spacing import Compact, compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import parse_int, to_kanji
-from ._text import Compact, compact
 from .law_table import ERAS, LAW_NUMBER_RE, NUM, Law, LawTable, canonical_number, int_of, law_table
 
 _N = NUM  # a number as printed: 第1 80条 (OCR), 第百八十条

@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
-from ._numerals import parse_int
+from pipeline.ja.numerals import parse_int
 
 ERAS = "明治|大正|昭和|平成|令和"
 # A number as law numbers and articles print it: arabic or kanji; OCR may leave a space between

@@ -46,11 +46,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from pipeline.ja.chars import LETTER
+from pipeline.ja.numerals import KANJI_NUMERAL_CHARS, parse_int
+from pipeline.ja.spacing import Compact, compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._numerals import KANJI_NUMERAL_CHARS, parse_int
-from ._text import Compact, compact
 
 # --- patterns ---------------------------------------------------------------------------------
 
@@ -86,7 +87,7 @@ MAX_AFTER = re.compile(r"以下|未満|以内|を上限|上限|まで")
 
 COST_LABEL = re.compile(r"費|金|税|額|計(?!画)|価|料|予算|支出|収入|負担|補助|交付|歳入|歳出|コスト")
 COUNT_LABEL = re.compile(r"数|枚|率|人口|人|件|世帯|回|%|面積|戸|台|名|歳|時間|番号|コード|No")
-_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_KANA_OR_KANJI = re.compile(f"[{LETTER}]")
 
 # A header cell over figures that are not yen: people (職員数(人), 一般職 (人), 人数, 人員) or any
 # other declared unit or measure ((件), (%), 件数, 率).

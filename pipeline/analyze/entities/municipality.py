@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
 from . import DocumentContext
-from ._text import compact
 
 
 @dataclass(frozen=True)

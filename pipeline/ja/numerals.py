@@ -1,9 +1,15 @@
 """Japanese numerals: arabic (16,000,000 / 3.5), kanji (四十二 / 一億五千万 / 二〇一七) and mixed
-(5,000万 / 3.5億 / 5万5千).
+(5,000万 / 3.5億 / 5万5千). The one numeral parser of the project: dates, amounts, law articles
+and document metadata all read their numbers here.
 
-kanjize handles pure forms but raises on commas and on affixes such as 第, so the extractors
-parse the numeral part they matched themselves; never rewrite numerals across a whole text
-(三鷹市 would become 3鷹市).
+Why not kanjize (`kanji2number`, measured with kanjize 1.5): it raises on thousands separators
+(5,000万, 16,000,000: every budget table prints them), it reads 3.5 as 3 (a decimal without a big
+unit loses its fraction silently), and it raises ValueError where a rule that matched a numeral
+wants None to mean "not a number". `parse_decimal` reads all of those, the kanji forms kanjize
+reads (二十八, 一億五千万, 二〇一七, 壱) and mixed ones (5万5千, 3.5億), so dates, amounts, law
+articles and document headers share one behaviour.
+
+Never rewrite numerals across a whole text (三鷹市 would become 3鷹市).
 """
 
 from __future__ import annotations
@@ -20,8 +26,6 @@ BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
 # Character classes for regexes that find numerals.
 KANJI_DIGIT_CHARS = "〇零一二三四五六七八九壱弐参"
 KANJI_NUMERAL_CHARS = KANJI_DIGIT_CHARS + "十拾百千"
-# A number as printed: arabic (with thousands separators / decimals) or kanji, no big units.
-NUM = rf"(?:[0-9]+|[{KANJI_NUMERAL_CHARS}]+)"
 
 
 def _small(chunk: str) -> Decimal | None:
