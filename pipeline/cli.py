@@ -109,6 +109,28 @@ def build(db_path, extracted_dir):
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+def publish(db_path):
+    """Freeze the archive into an immutable snapshot (ARCHIVE-VERSION.db beside it) for citations;
+    prints the version on the last line."""
+    from .load.snapshots import publish as run_publish
+
+    try:
+        snapshot, created = run_publish(db_path)
+    except ArchiveError as exc:
+        _error(str(exc))
+        sys.exit(1)
+    if created:
+        since = f" since {snapshot.previous}" if snapshot.previous else ""
+        click.echo(f"published {snapshot.path.name}: {snapshot.documents} document(s), "
+                   f"{snapshot.added} added, {snapshot.changed} changed, {snapshot.removed} removed"
+                   f"{since}", err=True)
+    else:
+        click.echo(f"unchanged: {snapshot.path.name} is already published", err=True)
+    click.echo(snapshot.version)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--immutable", is_flag=True,

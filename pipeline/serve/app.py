@@ -70,9 +70,13 @@ def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os
                 table["description"] = (
                     f"{table.get('description', '')} Facets ({columns}) are shown when at most "
                     f"{limit:,} rows match; for more, add ?_facet=COLUMN to the URL.").strip()
+    config = metadata.setdefault("plugins", {}).setdefault(PLUGIN, {})
     dirs = [str(Path(d).resolve()) for d in source_dirs]
     if dirs:
-        metadata.setdefault("plugins", {}).setdefault(PLUGIN, {})["source_dirs"] = dirs
+        config["source_dirs"] = dirs
+    # The live archive: its snapshots (`<stem>-<version>.db` beside it) are served too.
+    config["archive"] = str(Path(db_path).resolve())
+    config["live"] = name
     return metadata
 
 
