@@ -167,6 +167,9 @@ def test_document_page_marks_entities(get):
     assert '<section class="page" id="page-2">' in html
     assert "日付 Dates" in html and "法令 Laws" in html and "文書番号 Document numbers" in html
     assert doc.title in html
+    # No snapshot published: nothing lasting to cite yet, and the page says so.
+    assert "No published snapshot holds this page yet" in html
+    assert "Published in 公開版:\nnone yet 未公開" in html
 
 
 def test_fact_sql_links_reproduce_the_fact_and_carry_the_version(get, site):
@@ -181,10 +184,17 @@ def test_fact_sql_links_reproduce_the_fact_and_carry_the_version(get, site):
     assert "archive-version-mismatch" not in get(url).text
 
 
-def test_a_cited_version_that_is_not_served_is_flagged(get):
-    html = get("/archive/documents?_version=0123456789abcdef").text
-    assert "archive-version-mismatch" in html
-    assert "<code>0123456789abcdef</code>" in html
+def test_a_cited_version_that_is_not_served_is_a_404_not_a_live_answer(get, site):
+    r = get("/archive/documents?_version=0123456789abcdef")
+    assert r.status_code == 404
+    assert (f"Archive version 0123456789abcdef is not published on this server, and the live archive"
+            f" is now version {site['version']}: the answer this link cited cannot be given.") in r.text
+    assert "No version of this archive has been published yet." in r.text
+    assert '<table class="rows-and-columns">' not in r.text  # no rows of the live archive
+    r = get("/archive/documents.json?_version=0123456789abcdef")
+    assert r.status_code == 404 and r.json()["published"] == []
+    # The live archive's own version is answered by the live archive.
+    assert get(f"/archive/documents?_version={site['version']}").status_code == 200
 
 
 def test_document_page_of_unknown_id_is_404(get):

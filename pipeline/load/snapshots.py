@@ -191,13 +191,13 @@ def _version(conn: sqlite3.Connection, db_path: Path) -> str:
 
 
 _DIFF = (
-    """insert into snapshot_changes
+    """insert into main.snapshot_changes
        select document_id, 'added' from main.snapshot_digests
        where document_id not in (select document_id from previous.snapshot_digests)""",
-    """insert into snapshot_changes
+    """insert into main.snapshot_changes
        select document_id, 'removed' from previous.snapshot_digests
        where document_id not in (select document_id from main.snapshot_digests)""",
-    """insert into snapshot_changes
+    """insert into main.snapshot_changes
        select now.document_id, 'changed'
        from main.snapshot_digests now join previous.snapshot_digests before
          on before.document_id = now.document_id
@@ -213,25 +213,25 @@ def _record(conn: sqlite3.Connection, path: Path, version: str, previous: Snapsh
                      [f"{previous.path.resolve().as_uri()}?mode=ro&immutable=1"])
     with conn:
         for table in SNAPSHOT_TABLES:  # a snapshot of an archive that was itself a snapshot
-            conn.execute(f"drop table if exists [{table}]")
-        conn.execute("create table snapshot_info (key text primary key, value text)")
-        conn.execute("create table snapshot_digests (document_id text primary key, digest text not null)"
+            conn.execute(f"drop table if exists main.[{table}]")
+        conn.execute("create table main.snapshot_info (key text primary key, value text)")
+        conn.execute("create table main.snapshot_digests (document_id text primary key, digest text not null)"
                      " without rowid")
-        conn.execute("create table snapshot_changes (document_id text not null, change text not null,"
+        conn.execute("create table main.snapshot_changes (document_id text not null, change text not null,"
                      " primary key (document_id)) without rowid")
-        conn.executemany("insert into snapshot_digests values (?, ?)",
+        conn.executemany("insert into main.snapshot_digests values (?, ?)",
                          ((doc_id, f"{digest:064x}") for doc_id, digest in document_digests(conn)))
         if previous is None:
-            conn.execute("insert into snapshot_changes select document_id, 'added' from snapshot_digests")
+            conn.execute("insert into main.snapshot_changes select document_id, 'added' from main.snapshot_digests")
         else:
             for sql in _DIFF:
                 conn.execute(sql)
-        counts = dict(conn.execute("select change, count(*) from snapshot_changes group by change"))
-        documents = conn.execute("select count(*) from documents").fetchone()[0]
+        counts = dict(conn.execute("select change, count(*) from main.snapshot_changes group by change"))
+        documents = conn.execute("select count(*) from main.documents").fetchone()[0]
         info = {"version": version, "published_at": published_at,
                 "previous": previous.version if previous else "", "documents": documents,
                 **{c: counts.get(c, 0) for c in CHANGES}}
-        conn.executemany("insert into snapshot_info values (?, ?)",
+        conn.executemany("insert into main.snapshot_info values (?, ?)",
                          [(k, str(v)) for k, v in info.items()])
     if previous is not None:
         conn.execute("detach database previous")

@@ -89,9 +89,10 @@ def default_source_dirs(db_path: str | os.PathLike[str]) -> list[Path]:
 
 def make_datasette(
     db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None,
-    immutable: bool = True,
+    immutable: bool = False,
 ):
-    """A configured `datasette.app.Datasette` for the archive (for tests and embedding); call
+    """A configured `datasette.app.Datasette` for the archive, as `serve` runs it (the live archive
+    read-only, its snapshots immutable; for tests and embedding); call
     `await ds.invoke_startup()` before using it."""
     from datasette.app import Datasette
 
