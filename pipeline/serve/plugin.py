@@ -16,6 +16,7 @@ import urllib.parse
 from pathlib import Path
 
 from datasette import hookimpl
+from datasette.utils import CustomRow
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
@@ -24,6 +25,21 @@ from . import facets, snapshots, views
 from .views import PLUGIN
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+
+def _row_item(self, key, _getitem=CustomRow.__getitem__):
+    """Datasette's CustomRow imitates sqlite3.Row but raises KeyError for a column it lacks where
+    sqlite3.Row raises IndexError, which is what Datasette's table view catches when it looks up
+    the sort column (`rowid`, not selected) to make the next-page link: every HTML page of a
+    table with foreign keys (labels expanded: CustomRow) and more than one page of rows was a 500.
+    Make the imitation faithful."""
+    try:
+        return _getitem(self, key)
+    except KeyError:
+        raise IndexError(key) from None
+
+
+CustomRow.__getitem__ = _row_item
 
 
 READ_METHODS = {"GET", "HEAD"}
