@@ -156,7 +156,7 @@ def test_html_pages_of_tables_with_foreign_keys_page_through(get):
     pages: Datasette's next-page link used to fail with a 500."""
     r = get("/archive/entities?_size=2")
     assert r.status_code == 200
-    assert re.search(r'href="/archive/entities\?_size=2&amp;_next=[^"]+">Next page</a>', r.text)
+    assert r.text.count("<tr>") == 3 and ">Next page</a>" in r.text  # a header and 2 rows
 
 
 def test_entities_facets(get):
