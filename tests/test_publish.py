@@ -284,3 +284,33 @@ def test_a_cited_query_gives_the_same_bytes_after_later_ingests_and_publishes(tm
         assert [s["version"] for s in httpx.get(f"{base}/-/versions.json").json()["snapshots"]] == [second, first]
     finally:
         stop_server(proc)
+
+
+def test_snapshot_pages_are_kept_in_memory_until_the_snapshots_change(tmp_path):
+    from pipeline.serve import snapshots as served
+
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.add(sample_documents())
+    first, _ = snapshots.publish(db, now=fixed_clock("2026-03-01T00:00:00Z"))
+    ds = app.make_datasette(db, source_dirs=[])
+
+    async def run():
+        await ds.invoke_startup()
+        registry = served.registry(ds)
+        page = f"/-/document/{ID['notice']}?db={first.name}"
+        a = await ds.client.get(f"/{first.name}/documents.json?_shape=array")
+        b = await ds.client.get(f"/{first.name}/documents.json?_shape=array")
+        assert a.content == b.content and a.headers == b.headers
+        assert (registry.cache.hits, registry.cache.misses) == (1, 1)
+        before = (await ds.client.get(page)).text
+        with Archive(db) as archive:
+            archive.add([make_document("later.pdf", [Page(1, "後の資料")])])
+        second, _ = snapshots.publish(db, now=fixed_clock("2026-03-02T00:00:00Z"))
+        registry.refresh(force=True)
+        after = (await ds.client.get(page)).text
+        return before, after, second
+
+    before, after, second = asyncio.run(run())
+    assert second.version not in before
+    assert f'<code>{second.version}</code></a> (2026-03-02), <a class="snapshot-link"' in after

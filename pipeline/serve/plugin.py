@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..load.database import MMAP_SIZE
-from . import facets, snapshots, views
+from . import cache, facets, snapshots, views
 from .views import PLUGIN
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -50,8 +50,9 @@ NO_CITATION_TEMPLATES = {"error.html", "unknown_version.html"}
 def startup(datasette):
     config = datasette.plugin_config(PLUGIN) or {}
     if config.get("archive"):
+        cache_mb = float(config.get("snapshot_cache_mb", cache.DEFAULT_MAX_BYTES / 2**20))
         snapshots.install(datasette, config.get("live") or Path(config["archive"]).stem,
-                          Path(config["archive"]))
+                          Path(config["archive"]), int(cache_mb * 2**20))
 
 
 @hookimpl
@@ -98,6 +99,17 @@ def asgi_wrapper(datasette):
                     await views.unknown_version(scope, receive, send, datasette, cited)
                     return
             if addressed in registry.by_name:
+                key = None
+                if (registry.cache is not None and scope["method"] == "GET"
+                        and not path.startswith(snapshots.UNCACHED_PAGES)):
+                    host = dict(scope.get("headers") or []).get(b"host", b"")
+                    key = (path, scope.get("query_string", b""), host, registry.generation)
+                    hit = registry.cache.get(key)
+                    if hit is not None:
+                        await cache.replay(send, *hit)
+                        return
+                if key is not None:
+                    send = cache.recording(send, lambda start, body: registry.cache.put(key, start, body))
                 await app(scope, receive, _immutable_response(send))
             else:
                 await app(scope, receive, send)

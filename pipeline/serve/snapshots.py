@@ -19,17 +19,22 @@ from typing import Any
 from datasette.database import Database
 
 from ..load.snapshots import Snapshot, list_snapshots
+from .cache import ResponseCache
 
 RESCAN_SECONDS = 1.0
 # Snapshot URLs never change their answer: let browsers and proxies keep them for a year.
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 # Plugin pages that take the database as ?db= rather than in their path.
 DB_ARG_PAGES = ("/-/document/", "/-/search", "/-/source/", "/-/page-image/", "/-/archive-version")
+# Not kept in the response cache: files and images, large and cheap to send again.
+UNCACHED_PAGES = ("/-/source/", "/-/page-image/")
 
 
 class Registry:
-    def __init__(self, datasette, live: str, archive_path: Path):
+    def __init__(self, datasette, live: str, archive_path: Path, cache_bytes: int):
         self.datasette = datasette
+        self.cache = ResponseCache(cache_bytes) if cache_bytes > 0 else None
+        self.generation = 0  # changes whenever the set of snapshots does
         self.live = live  # the live archive's database name
         self.archive_path = archive_path
         self.snapshots: list[Snapshot] = []  # oldest first
@@ -54,6 +59,8 @@ class Registry:
             for name in set(self.by_name) - names:
                 if name in self.datasette.databases:
                     self.datasette.remove_database(name)
+            if [s.name for s in found] != [s.name for s in self.snapshots]:
+                self.generation += 1
             self.snapshots = found
             self.by_version = {s.version: s for s in found}
             self.by_name = {s.name: s for s in found}
@@ -104,8 +111,8 @@ def registry(datasette) -> Registry | None:
     return getattr(datasette, "_pipeline_snapshots", None)
 
 
-def install(datasette, live: str, archive_path: Path) -> Registry:
-    reg = Registry(datasette, live, archive_path)
+def install(datasette, live: str, archive_path: Path, cache_bytes: int) -> Registry:
+    reg = Registry(datasette, live, archive_path, cache_bytes)
     datasette._pipeline_snapshots = reg
     reg.refresh(force=True)
     return reg
