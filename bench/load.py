@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import socket
 import statistics
@@ -57,7 +58,7 @@ def request_mix(db: Path, snapshot: str, rng: random.Random) -> dict[str, list[s
     conn.close()
     q = urllib.parse.quote
     mix: dict[str, list[str]] = defaultdict(list)
-    for name in ("archive", snapshot):
+    for name in ("archive", snapshot) if snapshot else ("archive",):
         on = "" if name == "archive" else f"?db={name}"
         for term in SEARCHES:
             mix["search"].append(f"/{name}/documents?_search={q(term)}")
@@ -96,7 +97,7 @@ def client(port: int, mix: dict[str, list[str]], deadline: float, seed: int, out
     conn.close()
 
 
-def writer(db: Path, tmp: Path, stop: threading.Event, log: dict) -> None:
+def writer(db: Path, tmp: Path, stop: threading.Event, log: dict, publish: bool = True) -> None:
     """Re-ingest corpus files (each a real extraction and one write transaction) until stopped;
     publish once after the first ingest."""
     n = 0
@@ -105,7 +106,7 @@ def writer(db: Path, tmp: Path, stop: threading.Event, log: dict) -> None:
         r = subprocess.run([*PIPELINE, "ingest", "-q", "--force", "--db", str(db), "--extracted-dir",
                             str(tmp / "extracted"), str(pdf)], cwd=REPO, capture_output=True, text=True)
         log.setdefault("ingests", []).append(r.returncode)
-        if n == 0:
+        if n == 0 and publish:
             r = subprocess.run([*PIPELINE, "publish", "--db", str(db)], cwd=REPO, capture_output=True,
                                text=True)
             log["published"] = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else r.stderr
@@ -116,7 +117,8 @@ def p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
-def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = None) -> dict:
+def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = None,
+        live_only: bool = False, server_env: dict | None = None) -> dict:
     from bench.scale import generate_archive
     from pipeline.load.snapshots import publish
 
@@ -124,16 +126,18 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
         db = tmp / "archive.db"
         print(f"load: generating {n_docs:,} documents", flush=True)
         generate_archive(db, n_docs)
-    snapshot, _ = publish(db)
-    mix = request_mix(db, snapshot.name, random.Random(SEED))
+    snapshot = None if live_only else publish(db)[0]
+    mix = request_mix(db, snapshot.name if snapshot else None, random.Random(SEED))
     port = free_port()
-    server = subprocess.Popen([*PIPELINE, "serve", "--db", str(db), "--port", str(port)], cwd=REPO,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server_dir = (server_env or {}).get("PYTHONPATH") or REPO  # `python -m` imports from its cwd
+    server = subprocess.Popen([*PIPELINE, "serve", "--db", str(db), "--port", str(port)], cwd=server_dir,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, **(server_env or {})})
     try:
         for _ in range(200):
             try:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", "/-/versions.json")
+                c.request("GET", "/-/versions.json")  # Datasette's, or the plugin's
                 if c.getresponse().status == 200:
                     break
             except OSError:
@@ -142,7 +146,7 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
         warm: list = []
         client(port, {"all": [u for paths in mix.values() for u in paths]}, time.monotonic() + 5, 0, warm)
         stop, log = threading.Event(), {}
-        ingest = threading.Thread(target=writer, args=(db, tmp, stop, log), daemon=True)
+        ingest = threading.Thread(target=writer, args=(db, tmp, stop, log, not live_only), daemon=True)
         ingest.start()
         time.sleep(2)  # the ingest is extracting: its process is running when the clients start
         results: list = []
@@ -186,6 +190,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--db", type=Path, help="a copy of this archive instead of a generated one")
+    parser.add_argument("--live-only", action="store_true",
+                        help="no snapshot: every request on the live archive")
+    parser.add_argument("--server-pythonpath", help="run the server from another checkout (before/after)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as d:
         db = None
@@ -194,7 +201,8 @@ def main() -> None:
 
             db = Path(d) / "archive.db"
             shutil.copy(args.db, db)
-        r = run(args.docs, args.clients, args.seconds, Path(d), db)
+        env = {"PYTHONPATH": args.server_pythonpath} if args.server_pythonpath else None
+        r = run(args.docs, args.clients, args.seconds, Path(d), db, args.live_only, env)
     print(report(r, args.clients, args.seconds))
     for f in r["failures"]:
         print("  failed:", f)

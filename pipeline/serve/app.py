@@ -3,14 +3,19 @@
     from pipeline.serve.app import serve
     serve("archive.db", port=8001)        # foreground, until Ctrl-C
 
-The database is opened read-only (`mode=ro`; with `immutable=True`, `-i`), with the `ja_bigram`
-tokenizer loaded, the metadata of `datasette_metadata.json` (titles, column descriptions, facets,
-canned queries) and the plugin in `pipeline.serve.plugin`. Datasette 0.65 has no write API and runs
-only SELECT statements; the plugin refuses every method but GET and HEAD.
+Two kinds of databases are served, each opened as it must be:
+  - the live archive (`archive.db` → `/archive`) read-only (`mode=ro`), not immutable: an
+    immutable database is assumed never to change, and `pipeline ingest` may write beside the
+    server (WAL: readers see the last commit and are never blocked by the writer);
+  - every published snapshot beside it (`archive-VERSION.db` → `/archive-VERSION`, made by
+    `pipeline publish`) immutable (`immutable=1`: no locks, counts cached), including those
+    published while the server runs (see `snapshots.py`).
+`--immutable` serves the live file immutable too, for a copy nothing will write to.
 
-Read-only rather than immutable by default: an immutable database is assumed never to change, so a
-`pipeline ingest` running beside the server (WAL checkpoints rewrite the file) could make it read
-torn pages. Serve a published snapshot with `--immutable`.
+With the `ja_bigram` tokenizer loaded, the metadata of `datasette_metadata.json` (titles, column
+descriptions, facets, canned queries) and the plugin in `pipeline.serve.plugin`. Datasette 0.65
+has no write API and runs only SELECT statements; the plugin refuses every method but GET and
+HEAD. `make_datasette` builds the same server in process, for tests.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ METADATA_DATABASE = "archive"  # the database name datasette_metadata.json is wr
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "max_returned_rows": 1000,
-    "allow_download": True,  # the immutable file itself, so a citation can be checked offline
+    "allow_download": True,  # a snapshot's file itself, so a citation can be checked offline
     "truncate_cells_html": 300,  # documents.text is long; the document page shows it whole
     "default_page_size": 50,
     # Suggested facets try every column over every matching row: seconds per page at 100,000
