@@ -5,11 +5,10 @@ archive and half on its latest published snapshot (what citations point at), whi
 `pipeline ingest --force` re-ingests born-digital corpus files into the live archive in a loop and
 `pipeline publish` publishes a new snapshot half-way. Goals: 0 failed requests, p95 ≤ 300 ms.
 
-    python bench/load.py [--docs 5000] [--clients 32] [--seconds 30]
+    python bench/load.py [--clients 32] [--seconds 30] [--docs N] [--live-only]
 
-The archive is synthetic (`bench/scale.py`); at 5,000 documents every unfiltered documents list
-computes its facets (at most `facet_max_rows` rows match), the expensive case. Clients and the
-server run on 127.0.0.1 only.
+The archive is the corpus archive `make serve` serves (`pipeline build` from extracted/), or with
+`--docs N` a synthetic one (`bench/scale.py`). Clients and the server run on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ def request_mix(db: Path, snapshot: str, rng: random.Random) -> dict[str, list[s
     import sqlite3
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    ids = [r[0] for r in conn.execute("select id from documents order by random() limit 200")]
+    ids = [r[0] for r in conn.execute("select id from documents order by id limit 200")]
     kinds = [r[0] for r in conn.execute("select distinct kind from documents where kind is not null")]
     years = [r[0] for r in conn.execute("select distinct issued_year from documents where issued_year is not null")]
     laws = [r[0] for r in conn.execute("select distinct law from entities where law is not null limit 20")]
@@ -67,7 +66,7 @@ def request_mix(db: Path, snapshot: str, rng: random.Random) -> dict[str, list[s
         mix["facets"].extend(f"/{name}/documents?kind={q(k)}" for k in kinds)
         mix["facets"].extend(f"/{name}/documents.json?issued_year={y}" for y in years)
         mix["facets"].extend(f"/{name}/entities?kind=law_ref&law={q(law)}" for law in laws)
-        mix["document"].extend(f"/-/document/{q(i)}{on}" for i in rng.sample(ids, 50))
+        mix["document"].extend(f"/-/document/{q(i)}{on}" for i in rng.sample(ids, min(50, len(ids))))
         mix["sql"].append(f"/{name}.json?sql=" + q("select kind, count(*) as n from documents group by kind"))
         mix["sql"].append(f"/{name}?sql=" + q("select id, title, issued_on from documents where issued_year = :y order by id limit 20")
                           + f"&y={rng.choice(years)}")
@@ -93,7 +92,7 @@ def client(port: int, mix: dict[str, list[str]], deadline: float, seed: int, out
             status = f"{type(exc).__name__}"
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        out.append((kind, status, time.perf_counter() - t, path))
+        out.append((kind, status, time.perf_counter() - t, path, time.monotonic()))
     conn.close()
 
 
@@ -124,8 +123,12 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
 
     if db is None:
         db = tmp / "archive.db"
-        print(f"load: generating {n_docs:,} documents", flush=True)
-        generate_archive(db, n_docs)
+        if n_docs:
+            print(f"load: generating {n_docs:,} documents", flush=True)
+            generate_archive(db, n_docs)
+        else:  # the corpus archive, as `make serve` builds it
+            subprocess.run([*PIPELINE, "build", "--db", str(db), "--extracted-dir",
+                            str(REPO / "extracted")], cwd=REPO, check=True, capture_output=True)
     snapshot = None if live_only else publish(db)[0]
     mix = request_mix(db, snapshot.name if snapshot else None, random.Random(SEED))
     port = free_port()
@@ -167,6 +170,17 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
     failed = [r for r in results if r[1] != 200]
     times = [r[2] for r in results]
     by_kind = {k: [r[2] for r in results if r[0] == k] for k in sorted(mix)}
+    if os.environ.get("LOAD_DEBUG"):
+        live = [r[2] for r in results if "/archive/" in r[3] or "/archive." in r[3] or "?db=" not in r[3] and r[3].startswith("/-/")]
+        snap = [r[2] for r in results if r[2] not in live]
+        print(f"live p95 {p(live, 95)*1000:.0f} ({len(live)}), snapshot p95 {p(snap, 95)*1000:.0f} ({len(snap)})")
+        start = min(r[4] for r in results)
+        for w in range(0, int(seconds), 2):
+            ts = [r[2] for r in results if w <= r[4] - start < w + 2]
+            if len(ts) > 1:
+                print(f"  t={w:2d}s n={len(ts):4d} p95 {p(ts, 95)*1000:.0f} ms")
+        for r in sorted(results, key=lambda r: -r[2])[:8]:
+            print("  slow", f"{r[2]*1000:.0f} ms", r[3][:90])
     return {
         "requests": len(results), "failed": len(failed), "failures": failed[:5],
         "rps": len(results) / elapsed, "p50": p(times, 50), "p95": p(times, 95), "p99": p(times, 99),
@@ -186,7 +200,8 @@ def report(r: dict, clients: int, seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--docs", type=int, default=0,
+                        help="a synthetic archive of this many documents [default: the corpus archive]")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--db", type=Path, help="a copy of this archive instead of a generated one")

@@ -134,15 +134,16 @@ def publish(db_path):
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--immutable", is_flag=True,
-              help="Serve a snapshot that will not change (faster counts); stop it before ingesting.")
-def serve(db_path, port, host, immutable):
+              help="Serve the archive file itself immutable (only if nothing will write to it).")
+@click.option("--workers", default=2, show_default=True, help="Server processes.")
+def serve(db_path, port, host, immutable, workers):
     """Serve the archive with Datasette (read-only) on http://HOST:PORT/."""
     from .serve.app import serve as run_serve
 
     if not Path(db_path).is_file():
         _error(f"{db_path}: no such archive (run `pipeline ingest FILE...` or `make build` first)")
         sys.exit(1)
-    run_serve(db_path, port=port, host=host, immutable=immutable)
+    run_serve(db_path, port=port, host=host, immutable=immutable, workers=workers)
 
 
 def main() -> None:

@@ -314,3 +314,27 @@ def test_snapshot_pages_are_kept_in_memory_until_the_snapshots_change(tmp_path):
     before, after, second = asyncio.run(run())
     assert second.version not in before
     assert f'<code>{second.version}</code></a> (2026-03-02), <a class="snapshot-link"' in after
+
+
+def test_live_pages_are_kept_until_a_write_commits(tmp_path):
+    from pipeline.serve import snapshots as served
+
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.add(sample_documents())
+    ds = app.make_datasette(db, source_dirs=[])
+    url = "/archive/documents.json?_shape=array&_col=id"
+
+    async def run():
+        await ds.invoke_startup()
+        registry = served.registry(ds)
+        a = (await ds.client.get(url)).json()
+        b = (await ds.client.get(url)).json()
+        assert (registry.cache.hits, registry.cache.misses) == (1, 1)
+        with Archive(db) as archive:  # another process's write, as an ingest's
+            archive.add([make_document("later.pdf", [Page(1, "後の資料")])])
+        c = (await ds.client.get(url)).json()
+        return a, b, c
+
+    a, b, c = asyncio.run(run())
+    assert a == b and len(a) == 5 and len(c) == 6

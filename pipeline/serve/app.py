@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,39 +111,35 @@ def make_datasette(
     )
 
 
-def datasette_args(
-    db_path: str | os.PathLike[str], metadata_file: str | os.PathLike[str], port: int = 8001,
-    host: str = "127.0.0.1", immutable: bool = False,
-) -> list[str]:
-    """Arguments for `datasette serve` equivalent to `make_datasette`."""
-    args = [
-        "serve", *(["-i"] if immutable else []), str(db_path),
-        "--metadata", str(metadata_file),
-        "--load-extension", f"{extension_path()}:{ENTRYPOINT}",
-        "--host", host, "--port", str(port),
-    ]
-    for key, value in SETTINGS.items():
-        args += ["--setting", key, ("on" if value else "off") if isinstance(value, bool) else str(value)]
-    return args
+# Server processes: Datasette renders pages in Python, one core per process at most (the GIL);
+# two use both cores of the machines this runs on (see `make bench`, the load test).
+DEFAULT_WORKERS = 2
+_CONFIG_ENV = "PIPELINE_SERVE_CONFIG"
+
+
+def asgi_app():
+    """The ASGI app of one server process (a uvicorn factory): the Datasette of `make_datasette`
+    for the archive that `serve` named in the environment."""
+    config = json.loads(os.environ[_CONFIG_ENV])
+    return make_datasette(config["db"], config["source_dirs"], immutable=config["immutable"]).app()
 
 
 def serve(
     db_path: str | os.PathLike[str], port: int = 8001, host: str = "127.0.0.1",
     source_dirs: Sequence[str | os.PathLike[str]] | None = None, immutable: bool = False,
+    workers: int = DEFAULT_WORKERS,
 ) -> None:
-    """Run Datasette on the archive in the foreground (until interrupted)."""
-    from datasette.cli import cli
+    """Run Datasette on the archive in the foreground (until interrupted), in `workers`
+    processes sharing the port."""
+    import uvicorn
 
     if source_dirs is None:
         source_dirs = default_source_dirs(db_path)
-    with tempfile.TemporaryDirectory(prefix="pipeline-serve-") as tmp:
-        metadata_file = Path(tmp) / METADATA_NAME
-        metadata_file.write_text(
-            json.dumps(metadata_for(db_path, source_dirs), ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
-        args = datasette_args(db_path, metadata_file, port=port, host=host, immutable=immutable)
-        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+    os.environ[_CONFIG_ENV] = json.dumps({
+        "db": str(Path(db_path).resolve()), "source_dirs": [str(d) for d in source_dirs],
+        "immutable": immutable})
+    uvicorn.run(f"{__name__}:asgi_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
 
 
 if __name__ == "__main__":  # python -m pipeline.serve.app archive.db [port]

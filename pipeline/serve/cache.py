@@ -1,11 +1,15 @@
-"""Responses of published snapshots, kept in memory.
+"""Pages of the archive, kept in memory until what they show can have changed.
 
-A snapshot never changes, so a page of it is computed once: a search with its facets costs
-~100-200 ms of SQL and template at 5,000 documents, a second ask costs a dictionary lookup. This
-is the server-side half of the far-future `Cache-Control` the snapshot URLs carry (for clients
-and proxies that do not keep them). Bounded by bytes, least recently used out first. The key
-holds the Host header (pages carry absolute URLs) and the registry's generation (a snapshot's
-document page lists the snapshots holding the document, which grows as snapshots are published).
+Most of a page's cost is Python (Datasette's views and templates: 10-30 ms a page on these
+machines, one core per server process), and readers ask for the same pages again and again (a
+cited query, a list with its facets), so a page is computed once per state of its database: a
+published snapshot never changes (this is the server-side half of the far-future `Cache-Control`
+its URLs carry), the live archive changes only when a write commits (SQLite's
+`PRAGMA data_version`, and the file's inode for an archive replaced by `pipeline build`). The key
+also holds the Host header (pages carry absolute URLs) and the registry's generation (pages cite
+the latest snapshot and list the snapshots holding a document). Bounded by bytes, least recently
+used out first; responses that set cookies, are not 200 or are larger than MAX_RESPONSE_BYTES are
+not kept.
 """
 
 from __future__ import annotations
@@ -61,7 +65,9 @@ def recording(send, on_complete):
     async def wrapped(message):
         await send(message)
         if message["type"] == "http.response.start":
-            state["start"] = message if message["status"] == 200 else None
+            keep = message["status"] == 200 and not any(
+                k.lower() == b"set-cookie" for k, _ in message.get("headers", []))
+            state["start"] = message if keep else None
         elif message["type"] == "http.response.body" and state.get("start") is not None:
             chunk = message.get("body", b"")
             state["size"] += len(chunk)

@@ -98,18 +98,17 @@ def asgi_wrapper(datasette):
                                            and cited == await views.live_version(datasette)):
                     await views.unknown_version(scope, receive, send, datasette, cited)
                     return
+            if addressed is not None and registry.cache is not None and scope["method"] == "GET" \
+                    and not path.startswith(snapshots.UNCACHED_PAGES):
+                state = None if addressed in registry.by_name else registry.live_state()
+                host = dict(scope.get("headers") or []).get(b"host", b"")
+                key = (path, scope.get("query_string", b""), host, registry.generation, state)
+                hit = registry.cache.get(key)
+                if hit is not None:
+                    await cache.replay(send, *hit)
+                    return
+                send = cache.recording(send, lambda start, body: registry.cache.put(key, start, body))
             if addressed in registry.by_name:
-                key = None
-                if (registry.cache is not None and scope["method"] == "GET"
-                        and not path.startswith(snapshots.UNCACHED_PAGES)):
-                    host = dict(scope.get("headers") or []).get(b"host", b"")
-                    key = (path, scope.get("query_string", b""), host, registry.generation)
-                    hit = registry.cache.get(key)
-                    if hit is not None:
-                        await cache.replay(send, *hit)
-                        return
-                if key is not None:
-                    send = cache.recording(send, lambda start, body: registry.cache.put(key, start, body))
                 await app(scope, receive, _immutable_response(send))
             else:
                 await app(scope, receive, send)

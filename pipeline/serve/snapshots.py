@@ -10,6 +10,8 @@ since to the running Datasette (`datasette.add_database`), with the live archive
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 import time
 import urllib.parse
@@ -42,6 +44,22 @@ class Registry:
         self.by_name: dict[str, Snapshot] = {}
         self._scanned = float("-inf")
         self._lock = threading.Lock()
+        self._live_conn: sqlite3.Connection | None = None
+        self._live_lock = threading.Lock()
+
+    def live_state(self) -> tuple[int, int]:
+        """Changes whenever a write to the live archive commits: the file's inode (`pipeline
+        build` replaces the file) and SQLite's data_version (another connection committed). Reads
+        the WAL index in shared memory: microseconds, no disk."""
+        with self._live_lock:
+            inode = os.stat(self.archive_path).st_ino
+            if self._live_conn is None or self._live_inode != inode:
+                if self._live_conn is not None:
+                    self._live_conn.close()
+                self._live_conn = sqlite3.connect(f"{self.archive_path.resolve().as_uri()}?mode=ro",
+                                                  uri=True, check_same_thread=False)
+                self._live_inode = inode
+            return inode, self._live_conn.execute("pragma data_version").fetchone()[0]
 
     def refresh(self, force: bool = False) -> None:
         """Pick up snapshots published (or deleted) since the last scan."""
