@@ -70,7 +70,11 @@ def test_publish_freezes_the_archive_and_records_it(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir() if p.name != "archive.db-shm"} == before
 
 
-def test_changes_since_the_previous_snapshot(tmp_path):
+def test_changes_since_the_previous_snapshot(tmp_path, monkeypatch):
+    compared = []
+    digests = snapshots._digests
+    monkeypatch.setattr(snapshots, "_digests", lambda conn, schema, ids: (
+        compared.append((schema, sorted(ids))), digests(conn, schema, ids))[1])
     db = tmp_path / "archive.db"
     with Archive(db) as archive:
         archive.add(sample_documents())
@@ -90,11 +94,28 @@ def test_changes_since_the_previous_snapshot(tmp_path):
     assert sorted(conn.execute("select document_id, change from snapshot_changes")) == sorted([
         (new.id, "added"), (ID["notice"], "changed"), (ID["letter"], "removed")])
     conn.close()
+    # Only the documents written since the first snapshot (the change log) were compared.
+    assert compared == [(schema, sorted([ID["notice"], ID["cost_sheet"]])) for schema in ("main", "previous")]
     assert [s.version for s in snapshots.list_snapshots(db)] == [first.version, second.version]
     # The first snapshot still holds what it held.
     conn = snapshots.connect_immutable(first.path)
     assert conn.execute("select count(*) from entities where document_id = ?", [ID["notice"]]).fetchone() == (3,)
     conn.close()
+
+
+def test_an_archive_rebuilt_since_is_compared_whole(tmp_path):
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.add(sample_documents())
+    first, _ = snapshots.publish(db)
+    changed = notice()
+    changed.entities = changed.entities[:1]
+    with Archive(db) as archive:  # a new file, as `pipeline build` writes: no change log
+        archive.rebuild([changed, *sample_documents()[1:]])
+        assert archive.db.execute("select count(*) from sqlite_master where name = 'snapshot_log'").fetchone() == (0,)
+    second, _ = snapshots.publish(db)
+    assert (second.previous, second.added, second.changed, second.removed) == (first.version, 0, 1, 0)
+    assert second.log_id != first.log_id
 
 
 def test_a_failed_publish_leaves_no_file(tmp_path, monkeypatch):

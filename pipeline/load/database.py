@@ -116,23 +116,20 @@ def version_of(content_sum: int) -> str:
     return hashlib.sha256(f"{content_sum % _MODULUS:064x}".encode()).hexdigest()[:16]
 
 
-def document_digests(db: Database) -> Iterator[tuple[str, int]]:
-    """Every document's `(id, digest)`, in id order, computed from the rows (one pass)."""
+def content_sum(db: Database) -> int:
+    """The sum of every document's digest, computed from the rows (one pass, in id order)."""
     docs = db.execute("select id, sha256, text from documents order by id")
     entities = db.execute("select document_id, * from entities order by document_id, id")
     pending = next(entities, None)
+    total = 0
     for doc in docs:
         rows = []
         while pending is not None and pending[0] <= doc[0]:
             if pending[0] == doc[0]:
                 rows.append(pending[1:])
             pending = next(entities, None)
-        yield doc[0], document_digest(doc, rows)
-
-
-def content_sum(db: Database) -> int:
-    """The sum of every document's digest, computed from the rows (one pass, in id order)."""
-    return sum(digest for _, digest in document_digests(db)) % _MODULUS
+        total += document_digest(doc, rows)
+    return total % _MODULUS
 
 
 def content_version(db: Database) -> str:

@@ -16,29 +16,45 @@ Publishing an archive whose version is already published makes no new file.
 The folder is the registry: each snapshot describes itself, so nothing else has to be kept in
 step with the files (and `pipeline build`, which replaces the live archive's file, loses nothing):
   - `snapshot_info` (key/value): `version`, `published_at` (UTC, ISO 8601), `previous` (the
-    version published before it, or empty), `documents`, `added`, `changed`, `removed`;
+    version published before it, or empty), `documents`, `added`, `changed`, `removed`, and where
+    the change log stood (`log_id`, `log_seq`);
   - `snapshot_changes` (`document_id`, `change`): documents added, changed or removed since the
-    previous snapshot;
-  - `snapshot_digests` (`document_id`, `digest`): every document's digest
-    (`database.document_digest`: its text and entities), compared by the next publish to tell
-    changed documents from unchanged ones.
+    previous snapshot.
+
+Which documents changed: those whose id is in both snapshots and whose digest
+(`database.document_digest`: text and entities) differs. Computing every digest takes ~45 s at
+100,000 documents, far more than the copy, so the first publish installs a change log in the live
+archive: `snapshot_log` (`seq`, `document_id`), filled by triggers on `documents` (`Archive` writes
+a document's entities only together with it), and `archive_info.snapshot_log` naming the log.
+Only documents logged since the previous snapshot (its `log_seq`, same `log_id`) are compared; an
+archive replaced since (`pipeline build` writes a new file, with a new log) is compared whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ArchiveError
-from .database import document_digests
+from .database import document_digest
 
-SNAPSHOT_TABLES = ("snapshot_info", "snapshot_changes", "snapshot_digests")
+SNAPSHOT_TABLES = ("snapshot_info", "snapshot_changes")
+LOG_INFO_KEY = "snapshot_log"  # archive_info key: the identity of the change log
+LOG_SCHEMA = (
+    "create table if not exists snapshot_log"
+    " (seq integer primary key autoincrement, document_id text not null)",
+    *(f"create trigger if not exists snapshot_log_{event} after {event} on documents begin"
+      f" insert into snapshot_log (document_id) values ({row}.id); end"
+      for event, row in (("insert", "new"), ("delete", "old"), ("update", "old"))),
+)
 CHANGES = ("added", "changed", "removed")
 _VERSION = r"[0-9a-f]{16}"
 
@@ -53,6 +69,8 @@ class Snapshot:
     added: int
     changed: int
     removed: int
+    log_id: str = ""  # where the live archive's change log stood when it was copied
+    log_seq: int = 0
 
     @property
     def name(self) -> str:
@@ -90,7 +108,8 @@ def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     finally:
         conn.close()
     return Snapshot(path=path, version=info["version"], published_at=info["published_at"],
-                    previous=info.get("previous") or None,
+                    previous=info.get("previous") or None, log_id=info.get("log_id", ""),
+                    log_seq=int(info.get("log_seq") or 0),
                     **{k: int(info[k]) for k in ("documents", *CHANGES)})
 
 
@@ -151,6 +170,9 @@ def publish(db_path: str | os.PathLike[str], now: Callable[[], str] = _utc_now) 
         source.close()
         return read_snapshot(target), False
 
+    source.close()
+    _install_log(db_path)
+    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     tmp = db_path.with_name(f".{db_path.stem}-publish-{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -190,19 +212,71 @@ def _version(conn: sqlite3.Connection, db_path: Path) -> str:
     return row[0]
 
 
-_DIFF = (
-    """insert into main.snapshot_changes
-       select document_id, 'added' from main.snapshot_digests
-       where document_id not in (select document_id from previous.snapshot_digests)""",
-    """insert into main.snapshot_changes
-       select document_id, 'removed' from previous.snapshot_digests
-       where document_id not in (select document_id from main.snapshot_digests)""",
-    """insert into main.snapshot_changes
-       select now.document_id, 'changed'
-       from main.snapshot_digests now join previous.snapshot_digests before
-         on before.document_id = now.document_id
-       where now.digest != before.digest""",
-)
+def _install_log(db_path: Path) -> None:
+    """The change log in the live archive (see the module's docstring), created once."""
+    conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        if conn.execute("select 1 from archive_info where key = ?", [LOG_INFO_KEY]).fetchone():
+            return
+        conn.execute("begin immediate")  # waits for an ingest's transaction
+        try:
+            if not conn.execute("select 1 from archive_info where key = ?", [LOG_INFO_KEY]).fetchone():
+                for sql in LOG_SCHEMA:
+                    conn.execute(sql)
+                conn.execute("insert into archive_info (key, value) values (?, ?)",
+                             [LOG_INFO_KEY, uuid.uuid4().hex])
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+    except sqlite3.OperationalError:
+        pass  # a read-only archive: every publish compares the whole archive
+    finally:
+        conn.close()
+
+
+def _log_position(conn: sqlite3.Connection) -> tuple[str, int]:
+    row = conn.execute("select value from main.archive_info where key = ?", [LOG_INFO_KEY]).fetchone()
+    if not row:
+        return "", 0
+    return row[0], conn.execute("select coalesce(max(seq), 0) from main.snapshot_log").fetchone()[0]
+
+
+def _digests(conn: sqlite3.Connection, schema: str, ids: list[str]) -> dict[str, int]:
+    """The digests of those of `ids` in the database `schema` (main or previous)."""
+    found: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        entities: dict[str, list] = {}
+        for row in conn.execute(f"select document_id, * from {schema}.entities"
+                                f" where document_id in ({marks}) order by document_id, id", chunk):
+            entities.setdefault(row[0], []).append(row[1:])
+        for doc in conn.execute(f"select id, sha256, text from {schema}.documents where id in ({marks})", chunk):
+            found[doc[0]] = document_digest(doc, entities.get(doc[0], []))
+    return found
+
+
+def _changes(conn: sqlite3.Connection, previous: Snapshot | None) -> list[tuple[str, str]]:
+    """(document_id, change) since `previous` (attached as `previous`)."""
+    if previous is None:
+        return [(r[0], "added") for r in conn.execute("select id from main.documents order by id")]
+    changes = [(r[0], "added") for r in conn.execute(
+        "select id from main.documents where id not in (select id from previous.documents)")]
+    changes += [(r[0], "removed") for r in conn.execute(
+        "select id from previous.documents where id not in (select id from main.documents)")]
+    log_id, _ = _log_position(conn)
+    if log_id and log_id == previous.log_id:
+        candidates = [r[0] for r in conn.execute(
+            "select distinct document_id from main.snapshot_log where seq > ?", [previous.log_seq])]
+    else:
+        candidates = [r[0] for r in conn.execute("select id from main.documents")]
+    both = [r[0] for r in conn.execute(
+        "select id from main.documents where id in (select value from json_each(?))"
+        " and id in (select id from previous.documents)", [json.dumps(candidates)])]
+    now, before = _digests(conn, "main", both), _digests(conn, "previous", both)
+    changes += [(i, "changed") for i in sorted(both) if now[i] != before[i]]
+    return changes
 
 
 def _record(conn: sqlite3.Connection, path: Path, version: str, previous: Snapshot | None,
@@ -211,30 +285,24 @@ def _record(conn: sqlite3.Connection, path: Path, version: str, previous: Snapsh
     if previous is not None:  # outside any transaction, as SQLite requires
         conn.execute("attach database ? as previous",
                      [f"{previous.path.resolve().as_uri()}?mode=ro&immutable=1"])
+    changes = _changes(conn, previous)
+    log_id, log_seq = _log_position(conn)
     with conn:
         for table in SNAPSHOT_TABLES:  # a snapshot of an archive that was itself a snapshot
             conn.execute(f"drop table if exists main.[{table}]")
         conn.execute("create table main.snapshot_info (key text primary key, value text)")
-        conn.execute("create table main.snapshot_digests (document_id text primary key, digest text not null)"
-                     " without rowid")
         conn.execute("create table main.snapshot_changes (document_id text not null, change text not null,"
                      " primary key (document_id)) without rowid")
-        conn.executemany("insert into main.snapshot_digests values (?, ?)",
-                         ((doc_id, f"{digest:064x}") for doc_id, digest in document_digests(conn)))
-        if previous is None:
-            conn.execute("insert into main.snapshot_changes select document_id, 'added' from main.snapshot_digests")
-        else:
-            for sql in _DIFF:
-                conn.execute(sql)
-        counts = dict(conn.execute("select change, count(*) from main.snapshot_changes group by change"))
+        conn.executemany("insert into main.snapshot_changes values (?, ?)", changes)
+        counts = {c: sum(1 for _, x in changes if x == c) for c in CHANGES}
         documents = conn.execute("select count(*) from main.documents").fetchone()[0]
         info = {"version": version, "published_at": published_at,
                 "previous": previous.version if previous else "", "documents": documents,
-                **{c: counts.get(c, 0) for c in CHANGES}}
+                **counts, "log_id": log_id, "log_seq": log_seq}
         conn.executemany("insert into main.snapshot_info values (?, ?)",
                          [(k, str(v)) for k, v in info.items()])
     if previous is not None:
         conn.execute("detach database previous")
     return Snapshot(path=path, version=version, published_at=published_at,
                     previous=previous.version if previous else None, documents=documents,
-                    **{c: counts.get(c, 0) for c in CHANGES})
+                    log_id=log_id, log_seq=log_seq, **counts)
