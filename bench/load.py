@@ -117,7 +117,7 @@ def p(values: list[float], q: int) -> float:
 
 
 def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = None,
-        live_only: bool = False, server_env: dict | None = None) -> dict:
+        live_only: bool = False, server_env: dict | None = None, server_args: tuple = ()) -> dict:
     from bench.scale import generate_archive
     from pipeline.load.snapshots import publish
 
@@ -133,7 +133,8 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
     mix = request_mix(db, snapshot.name if snapshot else None, random.Random(SEED))
     port = free_port()
     server_dir = (server_env or {}).get("PYTHONPATH") or REPO  # `python -m` imports from its cwd
-    server = subprocess.Popen([*PIPELINE, "serve", "--db", str(db), "--port", str(port)], cwd=server_dir,
+    server = subprocess.Popen([*PIPELINE, "serve", "--db", str(db), "--port", str(port), *server_args],
+                              cwd=server_dir,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, **(server_env or {})})
     try:
@@ -208,6 +209,7 @@ def main() -> None:
     parser.add_argument("--live-only", action="store_true",
                         help="no snapshot: every request on the live archive")
     parser.add_argument("--server-pythonpath", help="run the server from another checkout (before/after)")
+    parser.add_argument("--serve-args", default="", help="more arguments for `pipeline serve`")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as d:
         db = None
@@ -217,7 +219,8 @@ def main() -> None:
             db = Path(d) / "archive.db"
             shutil.copy(args.db, db)
         env = {"PYTHONPATH": args.server_pythonpath} if args.server_pythonpath else None
-        r = run(args.docs, args.clients, args.seconds, Path(d), db, args.live_only, env)
+        r = run(args.docs, args.clients, args.seconds, Path(d), db, args.live_only, env,
+                tuple(args.serve_args.split()))
     print(report(r, args.clients, args.seconds))
     for f in r["failures"]:
         print("  failed:", f)

@@ -136,14 +136,17 @@ def publish(db_path):
 @click.option("--immutable", is_flag=True,
               help="Serve the archive file itself immutable (only if nothing will write to it).")
 @click.option("--workers", default=2, show_default=True, help="Server processes.")
-def serve(db_path, port, host, immutable, workers):
+@click.option("--page-cache-mb", default=64.0, show_default=True,
+              help="Memory per server process for pages kept until their database changes (0: none).")
+def serve(db_path, port, host, immutable, workers, page_cache_mb):
     """Serve the archive with Datasette (read-only) on http://HOST:PORT/."""
     from .serve.app import serve as run_serve
 
     if not Path(db_path).is_file():
         _error(f"{db_path}: no such archive (run `pipeline ingest FILE...` or `make build` first)")
         sys.exit(1)
-    run_serve(db_path, port=port, host=host, immutable=immutable, workers=workers)
+    run_serve(db_path, port=port, host=host, immutable=immutable, workers=workers,
+              page_cache_mb=page_cache_mb)
 
 
 def main() -> None:

@@ -54,7 +54,8 @@ def metadata_path() -> Path:
     raise FileNotFoundError(f"{METADATA_NAME} not found beside the pipeline package or in {Path.cwd()}")
 
 
-def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, Any]:
+def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = (),
+                 page_cache_mb: float | None = None) -> dict[str, Any]:
     """The metadata for serving `db_path`: `datasette_metadata.json` with its database entry
     renamed to the database's name (the file stem), the plugin told where source files are, and
     each table's facets handed to the plugin (`facets.DefaultFacets`), which computes them only
@@ -81,6 +82,8 @@ def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os
     # The live archive: its snapshots (`<stem>-<version>.db` beside it) are served too.
     config["archive"] = str(Path(db_path).resolve())
     config["live"] = name
+    if page_cache_mb is not None:
+        config["page_cache_mb"] = page_cache_mb
     return metadata
 
 
@@ -93,7 +96,7 @@ def default_source_dirs(db_path: str | os.PathLike[str]) -> list[Path]:
 
 def make_datasette(
     db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None,
-    immutable: bool = False,
+    immutable: bool = False, page_cache_mb: float | None = None,
 ):
     """A configured `datasette.app.Datasette` for the archive, as `serve` runs it (the live archive
     read-only, its snapshots immutable; for tests and embedding); call
@@ -105,7 +108,7 @@ def make_datasette(
     return Datasette(
         [] if immutable else [str(db_path)],
         immutables=[str(db_path)] if immutable else [],
-        metadata=metadata_for(db_path, source_dirs),
+        metadata=metadata_for(db_path, source_dirs, page_cache_mb),
         settings=SETTINGS,
         sqlite_extensions=[(str(extension_path()), ENTRYPOINT)],
     )
@@ -121,13 +124,14 @@ def asgi_app():
     """The ASGI app of one server process (a uvicorn factory): the Datasette of `make_datasette`
     for the archive that `serve` named in the environment."""
     config = json.loads(os.environ[_CONFIG_ENV])
-    return make_datasette(config["db"], config["source_dirs"], immutable=config["immutable"]).app()
+    return make_datasette(config["db"], config["source_dirs"], immutable=config["immutable"],
+                          page_cache_mb=config["page_cache_mb"]).app()
 
 
 def serve(
     db_path: str | os.PathLike[str], port: int = 8001, host: str = "127.0.0.1",
     source_dirs: Sequence[str | os.PathLike[str]] | None = None, immutable: bool = False,
-    workers: int = DEFAULT_WORKERS,
+    workers: int = DEFAULT_WORKERS, page_cache_mb: float | None = None,
 ) -> None:
     """Run Datasette on the archive in the foreground (until interrupted), in `workers`
     processes sharing the port."""
@@ -137,7 +141,7 @@ def serve(
         source_dirs = default_source_dirs(db_path)
     os.environ[_CONFIG_ENV] = json.dumps({
         "db": str(Path(db_path).resolve()), "source_dirs": [str(d) for d in source_dirs],
-        "immutable": immutable})
+        "immutable": immutable, "page_cache_mb": page_cache_mb})
     uvicorn.run(f"{__name__}:asgi_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
 

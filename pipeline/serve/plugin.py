@@ -50,7 +50,7 @@ NO_CITATION_TEMPLATES = {"error.html", "unknown_version.html"}
 def startup(datasette):
     config = datasette.plugin_config(PLUGIN) or {}
     if config.get("archive"):
-        cache_mb = float(config.get("snapshot_cache_mb", cache.DEFAULT_MAX_BYTES / 2**20))
+        cache_mb = float(config.get("page_cache_mb", cache.DEFAULT_MAX_BYTES / 2**20))
         snapshots.install(datasette, config.get("live") or Path(config["archive"]).stem,
                           Path(config["archive"]), int(cache_mb * 2**20))
 
@@ -64,7 +64,8 @@ def get_metadata(datasette, key, database, table):
 @hookimpl
 def asgi_wrapper(datasette):
     """Before Datasette sees a request: refuse writes (405), follow `?_version=` to the snapshot of
-    that version (302; 404 if none), and mark snapshot responses as cacheable for ever."""
+    that version (302; 404 if none), answer pages kept in memory (`cache.py`), and mark snapshot
+    responses as cacheable for ever."""
 
     def wrap(app):
         async def archive_app(scope, receive, send):
