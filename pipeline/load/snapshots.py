@@ -36,12 +36,13 @@ import datetime as dt
 import json
 import os
 import re
-import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlite_utils.utils import sqlite3  # pysqlite3 where installed, as the rest of load/ and Datasette
 
 from ..errors import ArchiveError
 from .database import document_digest

@@ -143,7 +143,7 @@ def serve(
         "db": str(Path(db_path).resolve()), "source_dirs": [str(d) for d in source_dirs],
         "immutable": immutable, "page_cache_mb": page_cache_mb})
     uvicorn.run(f"{__name__}:asgi_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="info")  # as `datasette serve`: the URL, then one line per request
 
 
 if __name__ == "__main__":  # python -m pipeline.serve.app archive.db [port]

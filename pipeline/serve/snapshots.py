@@ -11,7 +11,6 @@ since to the running Datasette (`datasette.add_database`), with the live archive
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 import urllib.parse
@@ -19,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from datasette.database import Database
+# The SQLite library Datasette uses: two libraries in one process would release each other's
+# POSIX locks on the live archive.
+from datasette.utils.sqlite import sqlite3
 
 from ..load.snapshots import Snapshot, list_snapshots
 from .cache import ResponseCache
@@ -45,6 +47,8 @@ class Registry:
         self._scanned = float("-inf")
         self._lock = threading.Lock()
         self._live_conn: sqlite3.Connection | None = None
+        self._live_state: tuple[int, int] | None = None
+        self._live_version: str | None = None
         self._live_lock = threading.Lock()
 
     def live_state(self) -> tuple[int, int]:
@@ -59,7 +63,17 @@ class Registry:
                 self._live_conn = sqlite3.connect(f"{self.archive_path.resolve().as_uri()}?mode=ro",
                                                   uri=True, check_same_thread=False)
                 self._live_inode = inode
-            return inode, self._live_conn.execute("pragma data_version").fetchone()[0]
+            state = inode, self._live_conn.execute("pragma data_version").fetchone()[0]
+            if state != self._live_state:
+                row = self._live_conn.execute(
+                    "select value from archive_info where key = 'version'").fetchone()
+                self._live_state, self._live_version = state, row[0] if row else None
+            return state
+
+    def live_version(self) -> str | None:
+        """The live archive's version now (read again only after a write committed)."""
+        self.live_state()
+        return self._live_version
 
     def refresh(self, force: bool = False) -> None:
         """Pick up snapshots published (or deleted) since the last scan."""

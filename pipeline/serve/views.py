@@ -99,11 +99,7 @@ def query_url(datasette, database: str, sql: str, params: dict[str, Any], versio
 async def live_version(datasette) -> str | None:
     """The live archive's version now (an ingest may have changed it since the last request)."""
     registry = snapshots.registry(datasette)
-    db = datasette.databases.get(registry.live) if registry else None
-    if db is None:
-        return None
-    row = (await db.execute("select value from archive_info where key = 'version'")).first()
-    return row[0] if row else None
+    return registry.live_version() if registry else None
 
 
 # --- citations -----------------------------------------------------------------------------------
