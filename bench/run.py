@@ -220,12 +220,15 @@ def bench_publish(db: Path, n_docs: int) -> None:
         copies.append(time.perf_counter() - t)
         copy.unlink()
     base = min(copies)
-    first = timed([*PIPELINE, "publish", "--db", str(db)], stderr=subprocess.DEVNULL)
-    with Archive(db) as archive:
-        archive.add([synthetic_document(n_docs)])  # a new document
-    second = timed([*PIPELINE, "publish", "--db", str(db)], stderr=subprocess.DEVNULL)
-    for snapshot in list_snapshots(db):
-        snapshot.path.unlink()
+    firsts, seconds = [], []
+    for run in range(2):  # the best of two: other jobs on the machine make single times noisy
+        firsts.append(timed([*PIPELINE, "publish", "--db", str(db)], stderr=subprocess.DEVNULL))
+        with Archive(db) as archive:
+            archive.add([synthetic_document(n_docs + run)])  # a new document
+        seconds.append(timed([*PIPELINE, "publish", "--db", str(db)], stderr=subprocess.DEVNULL))
+        for snapshot in list_snapshots(db):
+            snapshot.path.unlink()
+    first, second = min(firsts), min(seconds)
     record(f"publish {n_docs:,}-document archive (first snapshot) vs copy + fsync", f"{first:.1f} s",
            f"{base:.1f} s", f"{first / base:.2f}×", "≤ 2×")
     record("  publish again after adding a document", f"{second:.1f} s", f"{base:.1f} s",

@@ -139,7 +139,8 @@ def publish(db_path):
 @click.option("--page-cache-mb", default=64.0, show_default=True,
               help="Memory per server process for pages kept until their database changes (0: none).")
 def serve(db_path, port, host, immutable, workers, page_cache_mb):
-    """Serve the archive with Datasette (read-only) on http://HOST:PORT/."""
+    """Serve the archive (read-only) and its published snapshots (immutable) with Datasette on
+    http://HOST:PORT/."""
     from .serve.app import serve as run_serve
 
     if not Path(db_path).is_file():
