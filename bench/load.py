@@ -6,6 +6,9 @@ archive and half on its latest published snapshot (what citations point at), whi
 `pipeline publish` publishes a new snapshot half-way. Goals: 0 failed requests, p95 ≤ 300 ms.
 
     python bench/load.py [--clients 32] [--seconds 30] [--docs N] [--live-only]
+                         [--serve-args "--workers 1 --page-cache-mb 0"]
+                         [--server-pythonpath OLD_CHECKOUT]   # before/after comparisons
+    LOAD_DEBUG=1 python bench/load.py                        # live vs snapshot, over time
 
 The archive is the corpus archive `make serve` serves (`pipeline build` from extracted/), or with
 `--docs N` a synthetic one (`bench/scale.py`). Clients and the server run on 127.0.0.1 only.
@@ -171,17 +174,19 @@ def run(n_docs: int, clients: int, seconds: float, tmp: Path, db: Path | None = 
     failed = [r for r in results if r[1] != 200]
     times = [r[2] for r in results]
     by_kind = {k: [r[2] for r in results if r[0] == k] for k in sorted(mix)}
-    if os.environ.get("LOAD_DEBUG"):
-        live = [r[2] for r in results if "/archive/" in r[3] or "/archive." in r[3] or "?db=" not in r[3] and r[3].startswith("/-/")]
-        snap = [r[2] for r in results if r[2] not in live]
-        print(f"live p95 {p(live, 95)*1000:.0f} ({len(live)}), snapshot p95 {p(snap, 95)*1000:.0f} ({len(snap)})")
+    if os.environ.get("LOAD_DEBUG"):  # where the slow requests are: live or snapshot, when
+        on_snapshot = [r[2] for r in results if snapshot and snapshot.name in r[3]]
+        on_live = [r[2] for r in results if not (snapshot and snapshot.name in r[3])]
+        for label, values in (("live", on_live), ("snapshot", on_snapshot)):
+            if values:
+                print(f"  {label}: p95 {p(values, 95) * 1000:.0f} ms over {len(values)} requests")
         start = min(r[4] for r in results)
         for w in range(0, int(seconds), 2):
-            ts = [r[2] for r in results if w <= r[4] - start < w + 2]
-            if len(ts) > 1:
-                print(f"  t={w:2d}s n={len(ts):4d} p95 {p(ts, 95)*1000:.0f} ms")
+            window = [r[2] for r in results if w <= r[4] - start < w + 2]
+            if len(window) > 1:
+                print(f"  t={w:2d}s: {len(window):5d} requests, p95 {p(window, 95) * 1000:.0f} ms")
         for r in sorted(results, key=lambda r: -r[2])[:8]:
-            print("  slow", f"{r[2]*1000:.0f} ms", r[3][:90])
+            print(f"  slow: {r[2] * 1000:.0f} ms {r[3][:90]}")
     return {
         "requests": len(results), "failed": len(failed), "failures": failed[:5],
         "rps": len(results) / elapsed, "p50": p(times, 50), "p95": p(times, 95), "p99": p(times, 99),
