@@ -359,3 +359,54 @@ def test_live_pages_are_kept_until_a_write_commits(tmp_path):
 
     a, b, c = asyncio.run(run())
     assert a == b and len(a) == 5 and len(c) == 6
+
+
+def test_reads_are_never_blocked_by_a_writer(tmp_path):
+    """Over HTTP: while another process holds a write transaction open, and while documents are
+    added one after another, every read answers at once and sees the last commit."""
+    import threading
+    import time
+
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        archive.add(sample_documents())
+    snapshots.publish(db)
+    port = free_port()
+    proc = start_server(db, port)
+    base = f"http://127.0.0.1:{port}"
+    urls = ["/archive/documents.json?_shape=array&_col=id", "/archive/documents?_search=%E5%8C%BA",
+            f"/-/document/{ID['notice']}", "/archive.json?sql=select+count(*)+from+entities"]
+    failures, slowest = [], [0.0]
+
+    def read_for(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        with httpx.Client(base_url=base, timeout=10) as client:
+            while time.monotonic() < deadline:
+                for url in urls:
+                    t = time.monotonic()
+                    r = client.get(url)
+                    slowest[0] = max(slowest[0], time.monotonic() - t)
+                    if r.status_code != 200:
+                        failures.append((url, r.status_code))
+
+    try:
+        readers = [threading.Thread(target=read_for, args=(6,)) for _ in range(4)]
+        for t in readers:
+            t.start()
+        writer = sqlite3.connect(db, isolation_level=None)
+        writer.execute("begin immediate")  # the write lock, held for 2 s
+        writer.execute("insert into archive_info (key, value) values ('held', 'x')")
+        time.sleep(2)
+        writer.execute("rollback")
+        writer.close()
+        for n in range(10):  # commits while reading
+            with Archive(db) as archive:
+                archive.add([make_document(f"added-{n}.pdf", [Page(1, f"追加の資料 {n}")])])
+        for t in readers:
+            t.join()
+        assert failures == []
+        assert slowest[0] < 2.0  # never waited for the writer
+        ids = httpx.get(base + urls[0]).json()
+        assert len(ids) == 15  # the live archive shows the last commit
+    finally:
+        stop_server(proc)

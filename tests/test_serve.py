@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -354,12 +355,16 @@ def start_server(db: Path, port: int, source_dirs=()) -> subprocess.Popen:
     """`pipeline.serve.app.serve()` in a subprocess; returns once it answers."""
     code = ("import sys; from pipeline.serve.app import serve; "
             "serve(sys.argv[1], port=int(sys.argv[2]), source_dirs=sys.argv[3:])")
+    # Output to a file, not a pipe nobody reads: the server logs every request, and a full pipe
+    # would stall it.
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), *map(str, source_dirs)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read()}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read()}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).status_code == 200:
                 return proc
