@@ -109,18 +109,45 @@ def build(db_path, extracted_dir):
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+def publish(db_path):
+    """Freeze the archive into an immutable snapshot (ARCHIVE-VERSION.db beside it) for citations;
+    prints the version on the last line."""
+    from .load.snapshots import publish as run_publish
+
+    try:
+        snapshot, created = run_publish(db_path)
+    except ArchiveError as exc:
+        _error(str(exc))
+        sys.exit(1)
+    if created:
+        since = f" since {snapshot.previous}" if snapshot.previous else ""
+        click.echo(f"published {snapshot.path.name}: {snapshot.documents} document(s), "
+                   f"{snapshot.added} added, {snapshot.changed} changed, {snapshot.removed} removed"
+                   f"{since}", err=True)
+    else:
+        click.echo(f"unchanged: {snapshot.path.name} is already published", err=True)
+    click.echo(snapshot.version)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
 @click.option("--port", default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--immutable", is_flag=True,
-              help="Serve a snapshot that will not change (faster counts); stop it before ingesting.")
-def serve(db_path, port, host, immutable):
-    """Serve the archive with Datasette (read-only) on http://HOST:PORT/."""
+              help="Serve the archive file itself immutable (only if nothing will write to it).")
+@click.option("--workers", default=2, show_default=True, help="Server processes.")
+@click.option("--page-cache-mb", default=64.0, show_default=True,
+              help="Memory per server process for pages kept until their database changes (0: none).")
+def serve(db_path, port, host, immutable, workers, page_cache_mb):
+    """Serve the archive (read-only) and its published snapshots (immutable) with Datasette on
+    http://HOST:PORT/."""
     from .serve.app import serve as run_serve
 
     if not Path(db_path).is_file():
         _error(f"{db_path}: no such archive (run `pipeline ingest FILE...` or `make build` first)")
         sys.exit(1)
-    run_serve(db_path, port=port, host=host, immutable=immutable)
+    run_serve(db_path, port=port, host=host, immutable=immutable, workers=workers,
+              page_cache_mb=page_cache_mb)
 
 
 def main() -> None:

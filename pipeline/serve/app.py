@@ -3,14 +3,19 @@
     from pipeline.serve.app import serve
     serve("archive.db", port=8001)        # foreground, until Ctrl-C
 
-The database is opened read-only (`mode=ro`; with `immutable=True`, `-i`), with the `ja_bigram`
-tokenizer loaded, the metadata of `datasette_metadata.json` (titles, column descriptions, facets,
-canned queries) and the plugin in `pipeline.serve.plugin`. Datasette 0.65 has no write API and runs
-only SELECT statements; the plugin refuses every method but GET and HEAD.
+Two kinds of databases are served, each opened as it must be:
+  - the live archive (`archive.db` → `/archive`) read-only (`mode=ro`), not immutable: an
+    immutable database is assumed never to change, and `pipeline ingest` may write beside the
+    server (WAL: readers see the last commit and are never blocked by the writer);
+  - every published snapshot beside it (`archive-VERSION.db` → `/archive-VERSION`, made by
+    `pipeline publish`) immutable (`immutable=1`: no locks, counts cached), including those
+    published while the server runs (see `snapshots.py`).
+`--immutable` serves the live file immutable too, for a copy nothing will write to.
 
-Read-only rather than immutable by default: an immutable database is assumed never to change, so a
-`pipeline ingest` running beside the server (WAL checkpoints rewrite the file) could make it read
-torn pages. Serve a published snapshot with `--immutable`.
+With the `ja_bigram` tokenizer loaded, the metadata of `datasette_metadata.json` (titles, column
+descriptions, facets, canned queries) and the plugin in `pipeline.serve.plugin`. Datasette 0.65
+has no write API and runs only SELECT statements; the plugin refuses every method but GET and
+HEAD. `make_datasette` builds the same server in process, for tests.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,7 @@ METADATA_DATABASE = "archive"  # the database name datasette_metadata.json is wr
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "max_returned_rows": 1000,
-    "allow_download": True,  # the immutable file itself, so a citation can be checked offline
+    "allow_download": True,  # a snapshot's file itself, so a citation can be checked offline
     "truncate_cells_html": 300,  # documents.text is long; the document page shows it whole
     "default_page_size": 50,
     # Suggested facets try every column over every matching row: seconds per page at 100,000
@@ -50,7 +54,8 @@ def metadata_path() -> Path:
     raise FileNotFoundError(f"{METADATA_NAME} not found beside the pipeline package or in {Path.cwd()}")
 
 
-def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = ()) -> dict[str, Any]:
+def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] = (),
+                 page_cache_mb: float | None = None) -> dict[str, Any]:
     """The metadata for serving `db_path`: `datasette_metadata.json` with its database entry
     renamed to the database's name (the file stem), the plugin told where source files are, and
     each table's facets handed to the plugin (`facets.DefaultFacets`), which computes them only
@@ -70,9 +75,15 @@ def metadata_for(db_path: str | os.PathLike[str], source_dirs: Sequence[str | os
                 table["description"] = (
                     f"{table.get('description', '')} Facets ({columns}) are shown when at most "
                     f"{limit:,} rows match; for more, add ?_facet=COLUMN to the URL.").strip()
+    config = metadata.setdefault("plugins", {}).setdefault(PLUGIN, {})
     dirs = [str(Path(d).resolve()) for d in source_dirs]
     if dirs:
-        metadata.setdefault("plugins", {}).setdefault(PLUGIN, {})["source_dirs"] = dirs
+        config["source_dirs"] = dirs
+    # The live archive: its snapshots (`<stem>-<version>.db` beside it) are served too.
+    config["archive"] = str(Path(db_path).resolve())
+    config["live"] = name
+    if page_cache_mb is not None:
+        config["page_cache_mb"] = page_cache_mb
     return metadata
 
 
@@ -85,9 +96,10 @@ def default_source_dirs(db_path: str | os.PathLike[str]) -> list[Path]:
 
 def make_datasette(
     db_path: str | os.PathLike[str], source_dirs: Sequence[str | os.PathLike[str]] | None = None,
-    immutable: bool = True,
+    immutable: bool = False, page_cache_mb: float | None = None,
 ):
-    """A configured `datasette.app.Datasette` for the archive (for tests and embedding); call
+    """A configured `datasette.app.Datasette` for the archive, as `serve` runs it (the live archive
+    read-only, its snapshots immutable; for tests and embedding); call
     `await ds.invoke_startup()` before using it."""
     from datasette.app import Datasette
 
@@ -96,45 +108,42 @@ def make_datasette(
     return Datasette(
         [] if immutable else [str(db_path)],
         immutables=[str(db_path)] if immutable else [],
-        metadata=metadata_for(db_path, source_dirs),
+        metadata=metadata_for(db_path, source_dirs, page_cache_mb),
         settings=SETTINGS,
         sqlite_extensions=[(str(extension_path()), ENTRYPOINT)],
     )
 
 
-def datasette_args(
-    db_path: str | os.PathLike[str], metadata_file: str | os.PathLike[str], port: int = 8001,
-    host: str = "127.0.0.1", immutable: bool = False,
-) -> list[str]:
-    """Arguments for `datasette serve` equivalent to `make_datasette`."""
-    args = [
-        "serve", *(["-i"] if immutable else []), str(db_path),
-        "--metadata", str(metadata_file),
-        "--load-extension", f"{extension_path()}:{ENTRYPOINT}",
-        "--host", host, "--port", str(port),
-    ]
-    for key, value in SETTINGS.items():
-        args += ["--setting", key, ("on" if value else "off") if isinstance(value, bool) else str(value)]
-    return args
+# Server processes: Datasette renders pages in Python, one core per process at most (the GIL);
+# two use both cores of the machines this runs on (see `make bench`, the load test).
+DEFAULT_WORKERS = 2
+_CONFIG_ENV = "PIPELINE_SERVE_CONFIG"
+
+
+def asgi_app():
+    """The ASGI app of one server process (a uvicorn factory): the Datasette of `make_datasette`
+    for the archive that `serve` named in the environment."""
+    config = json.loads(os.environ[_CONFIG_ENV])
+    return make_datasette(config["db"], config["source_dirs"], immutable=config["immutable"],
+                          page_cache_mb=config["page_cache_mb"]).app()
 
 
 def serve(
     db_path: str | os.PathLike[str], port: int = 8001, host: str = "127.0.0.1",
     source_dirs: Sequence[str | os.PathLike[str]] | None = None, immutable: bool = False,
+    workers: int = DEFAULT_WORKERS, page_cache_mb: float | None = None,
 ) -> None:
-    """Run Datasette on the archive in the foreground (until interrupted)."""
-    from datasette.cli import cli
+    """Run Datasette on the archive in the foreground (until interrupted), in `workers`
+    processes sharing the port."""
+    import uvicorn
 
     if source_dirs is None:
         source_dirs = default_source_dirs(db_path)
-    with tempfile.TemporaryDirectory(prefix="pipeline-serve-") as tmp:
-        metadata_file = Path(tmp) / METADATA_NAME
-        metadata_file.write_text(
-            json.dumps(metadata_for(db_path, source_dirs), ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
-        args = datasette_args(db_path, metadata_file, port=port, host=host, immutable=immutable)
-        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+    os.environ[_CONFIG_ENV] = json.dumps({
+        "db": str(Path(db_path).resolve()), "source_dirs": [str(d) for d in source_dirs],
+        "immutable": immutable, "page_cache_mb": page_cache_mb})
+    uvicorn.run(f"{__name__}:asgi_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")  # as `datasette serve`: the URL, then one line per request
 
 
 if __name__ == "__main__":  # python -m pipeline.serve.app archive.db [port]

@@ -13,7 +13,7 @@ from typing import Any
 from datasette.utils.asgi import Response
 
 from ..load import related
-from . import charts
+from . import charts, snapshots
 from .views import Missing, _document_row, answers_missing, archive_database, archive_info, query_url
 
 MONTHS_MAX = 240  # a longer span is charted by year
@@ -94,6 +94,10 @@ async def timeline(request, datasette):
     a municipality's mentions by year."""
     db = await archive_database(datasette, request.args.get("db"))
     version = (await archive_info(db)).get("version")
+    # The charts' SQL cites the latest published snapshot, as every citation link does.
+    registry = snapshots.registry(datasette)
+    cited = (registry.by_name.get(db.name) or registry.latest) if registry else None
+    cite_db, cite_version = (cited.name, cited.version) if cited else (db.name, version)
     table = lambda name, **args: datasette.urls.table(db.name, name) + "?" + urllib.parse.urlencode(args)  # noqa: E731
 
     documents = _months([r for r in await _rows(db, DOCUMENTS_BY_MONTH_SQL) if r[0][:4].isdigit()])
@@ -110,19 +114,19 @@ async def timeline(request, datasette):
                 for period, n in rows]
 
     municipality_bars = [
-        charts.Bar(str(year), n, query_url(datasette, db, MUNICIPALITY_YEAR_ROWS_SQL,
-                                           {"code": code, "year": year}, version))
+        charts.Bar(str(year), n, query_url(datasette, cite_db, MUNICIPALITY_YEAR_ROWS_SQL,
+                                           {"code": code, "year": year}, cite_version))
         for year, n in by_year
     ]
     sections = [
         {"id": "documents", "heading": "Documents by date of issue 発出日別の文書数",
          "chart": charts.bar_chart(bars_by_period(documents, "documents", "issued_on"),
                                    "Documents by month of issue", css_class="chart-documents"),
-         "sql_url": query_url(datasette, db, DOCUMENTS_BY_MONTH_SQL, {}, version)},
+         "sql_url": query_url(datasette, cite_db, DOCUMENTS_BY_MONTH_SQL, {}, cite_version)},
         {"id": "events", "heading": "Dates mentioned in the texts 本文中の日付",
          "chart": charts.bar_chart(bars_by_period(events, "entities", "date_start", kind="date"),
                                    "Dated events mentioned, by month", css_class="chart-events"),
-         "sql_url": query_url(datasette, db, EVENTS_BY_MONTH_SQL, {}, version)},
+         "sql_url": query_url(datasette, cite_db, EVENTS_BY_MONTH_SQL, {}, cite_version)},
     ]
     if code:
         sections.append({
@@ -130,7 +134,7 @@ async def timeline(request, datasette):
             "heading": f"Mentions of {names.get(code, code)} by year 言及数（年別）",
             "chart": charts.bar_chart(municipality_bars, f"Mentions of {names.get(code, code)} by year",
                                       css_class="chart-municipality"),
-            "sql_url": query_url(datasette, db, MUNICIPALITY_BY_YEAR_SQL, {"code": code}, version),
+            "sql_url": query_url(datasette, cite_db, MUNICIPALITY_BY_YEAR_SQL, {"code": code}, cite_version),
         })
     context = {
         "database": db.name,
@@ -173,8 +177,9 @@ async def compare(request, datasette):
     return Response.html(html)
 
 
-async def document_extras(datasette, db, doc: dict, version: str | None) -> dict[str, Any]:
-    """The document page's relatives (with a compare link each) and its amounts as a chart."""
+async def document_extras(datasette, db, doc: dict, cite_db: str, version: str | None) -> dict[str, Any]:
+    """The document page's relatives (with a compare link each) and its amounts as a chart; the SQL
+    links cite `cite_db` at `version` (the snapshot the page cites)."""
     relatives = [dict(r) for r in (await db.execute(RELATIVES_SQL, {"id": doc["id"]})).rows] \
         if "related" in await db.table_names() else []
     for r in relatives:
@@ -184,19 +189,20 @@ async def document_extras(datasette, db, doc: dict, version: str | None) -> dict
             f"/-/compare/{urllib.parse.quote(doc['id'])}/{urllib.parse.quote(r['related_id'])}")
     amounts = (await db.execute(DOCUMENT_AMOUNTS_SQL, {"id": doc["id"]})).rows
     bars = [charts.Bar(f"{r['text']}", r["amount"],
-                       query_url(datasette, db, "select * from entities where id = :id", {"id": r["id"]}, version),
+                       query_url(datasette, cite_db, "select * from entities where id = :id", {"id": r["id"]}, version),
                        f"{r['text']} = {r['amount']:,}円 (p. {r['page']})")
             for r in amounts]
     return {
         "relatives": relatives,
-        "relatives_sql_url": query_url(datasette, db, RELATIVES_SQL, {"id": doc["id"]}, version),
+        "relatives_sql_url": query_url(datasette, cite_db, RELATIVES_SQL, {"id": doc["id"]}, version),
         "amounts_chart": charts.bar_chart(bars, "Amounts in this document (yen)", unit="円",
                                           css_class="chart-amounts") if bars else None,
-        "amounts_sql_url": query_url(datasette, db, DOCUMENT_AMOUNTS_SQL, {"id": doc["id"]}, version),
+        "amounts_sql_url": query_url(datasette, cite_db, DOCUMENT_AMOUNTS_SQL, {"id": doc["id"]}, version),
     }
 
 
-async def search_extras(datasette, db, q: str, query: str, version: str | None) -> dict[str, Any]:
+async def search_extras(datasette, db, q: str, query: str, cite_db: str,
+                        version: str | None) -> dict[str, Any]:
     """The search page's chart: matching documents by year of issue (`query`: the FTS5 query the
     page ran for `q`), each bar the year's hits in Datasette's documents table (?_search=q)."""
     if not query:
@@ -208,7 +214,7 @@ async def search_extras(datasette, db, q: str, query: str, version: str | None) 
     return {
         "hits_chart": charts.bar_chart(bars, "Matching documents by year of issue", css_class="chart-hits")
         if bars else None,
-        "hits_sql_url": query_url(datasette, db, SEARCH_BY_YEAR_SQL, {"query": query}, version),
+        "hits_sql_url": query_url(datasette, cite_db, SEARCH_BY_YEAR_SQL, {"query": query}, version),
     }
 
 

@@ -1,5 +1,5 @@
 """The plugin's pages: a document with its entities marked, ranked search, source files and
-page images, the archive version."""
+page images, the archive version, the published versions; and the "cite this" citations."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from datasette.database import Database
-from datasette.utils import tilde_encode
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response, asgi_send_file
 
 from ..load.search import SEARCH_DOCUMENTS_SQL, SEARCH_PAGES_SQL, search_params
-from . import render, sources
+from . import citation, render, snapshots, sources
 
 PLUGIN = "pipeline"
 STATIC_DIR = Path(__file__).with_name("static")
@@ -53,8 +53,15 @@ def answers_missing(view):
 
 
 async def archive_database(datasette, name: str | None = None) -> Database:
-    """The database holding the archive: `name` if given, else the first one with its tables."""
-    names = [name] if name else [n for n in datasette.databases if not n.startswith("_")]
+    """The database holding the archive: `name` if given, else the live archive (or the first one
+    with its tables)."""
+    registry = snapshots.registry(datasette)
+    if name:
+        names = [name]
+    elif registry is not None:
+        names = [registry.live]
+    else:
+        names = [n for n in datasette.databases if not n.startswith("_")]
     for n in names:
         db = datasette.databases.get(n)
         if db is None:
@@ -81,12 +88,89 @@ def db_dir(db: Database) -> Path:
     return Path(db.path).resolve().parent if db.path else Path.cwd()
 
 
-def query_url(datasette, db: Database, sql: str, params: dict[str, Any], version: str | None) -> str:
+def query_url(datasette, database: str, sql: str, params: dict[str, Any], version: str | None) -> str:
     """A Datasette SQL URL that reproduces a result, carrying the archive version it came from."""
     args = {"sql": sql, **params}
     if version:
         args["_version"] = version
-    return datasette.urls.database(db.name) + "?" + urllib.parse.urlencode(args)
+    return datasette.urls.database(database) + "?" + urllib.parse.urlencode(args)
+
+
+async def live_version(datasette) -> str | None:
+    """The live archive's version now (an ingest may have changed it since the last request)."""
+    registry = snapshots.registry(datasette)
+    return registry.live_version() if registry else None
+
+
+# --- citations -----------------------------------------------------------------------------------
+
+
+def describe(request, table: str | None = None, view_name: str | None = None) -> str:
+    """What a page shows, for its citation: the SQL, or the table (row, canned query) and the
+    filters of its URL."""
+    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+             if k not in ("_version", "db", "sql") and v != ""]
+    filters = ", ".join(f"{k}={v}" for k, v in pairs)
+    sql = request.args.get("sql")
+    if sql:
+        return f"{sql}; {filters}" if filters else sql
+    parts = request.path.strip("/").split("/")
+    rest = "/".join(tilde_decode(p) for p in parts[1:])
+    rest = re.sub(r"\.(json|csv)$", "", rest) or table or urllib.parse.unquote(parts[0])
+    return f"{rest} ({filters})" if filters else rest
+
+
+def page_citation(datasette, request, registry, addressed: str, live: str | None, subject: str,
+                  snapshot=None) -> dict[str, Any]:
+    """The citation of the page `request` (addressing the database `addressed`): the same page
+    on `snapshot`, by default the one addressed or else the latest published. `stale` says the
+    live archive has changed since that snapshot, so the cited answer may differ from the page
+    shown; `unpublished` that there is no snapshot to cite yet."""
+    snapshot = snapshot or registry.by_name.get(addressed) or registry.latest
+    if snapshot is None:
+        return {"unpublished": True, "live_version": live}
+    query = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+    url = datasette.absolute_url(request, registry.same_page_in(request.path, query, snapshot.name))
+    c = citation.cite(datasette.metadata("title") or "", subject, snapshot.version,
+                      snapshot.published_at, url)
+    c["stale"] = addressed == registry.live and live != snapshot.version
+    c["live_version"] = live
+    return c
+
+
+async def snapshots_with(datasette, doc_id: str) -> list:
+    """The published snapshots that hold the document, oldest first."""
+    registry = snapshots.registry(datasette)
+    found = []
+    for s in registry.snapshots if registry else []:
+        db = datasette.databases.get(s.name)
+        if db is not None and (await db.execute(
+                "select 1 from documents where id = ?", [doc_id])).first():
+            found.append(s)
+    return found
+
+
+async def unknown_version(scope, receive, send, datasette, cited: str) -> None:
+    """The 404 for a `?_version=` that is neither published nor the live archive's version."""
+    from datasette.utils.asgi import Request
+
+    registry = snapshots.registry(datasette)
+    # Outside Datasette's own middleware: no CSRF token (the page has no form).
+    request = Request({**scope, "csrftoken": lambda: ""}, receive)
+    live = await live_version(datasette)
+    message = (f"Archive version {cited} is not published on this server, and the live archive is "
+               f"now version {live}: the answer this link cited cannot be given. "
+               f"版 {cited} はこのサーバーで公開されていません。")
+    if request.path.endswith(".json") or request.args.get("_format") == "json":
+        response = Response.json({"ok": False, "error": message, "status": 404, "version": cited,
+                                  "published": [s.version for s in registry.snapshots]}, status=404)
+    else:
+        html = await datasette.render_template("unknown_version.html", {
+            "cited": cited, "live": live, "message": message,
+            "snapshots": list(reversed(registry.snapshots)), "database": registry.live,
+        }, request=request)
+        response = Response.html(html, status=404)
+    await response.asgi_send(send)
 
 
 async def _document_row(db: Database, doc_id: str) -> dict[str, Any]:
@@ -118,6 +202,12 @@ async def document(request, datasette):
         [doc["id"]])).rows]
     info = await archive_info(db)
     version = info.get("version")
+    # Cite the snapshot shown, else the latest published snapshot that holds the document.
+    registry = snapshots.registry(datasette)
+    appears_in = await snapshots_with(datasette, doc["id"])
+    cited = (registry.by_name.get(db.name) or (appears_in[-1] if appears_in else None)) if registry else None
+    cite_db, cite_version = (cited.name, cited.version) if cited else (db.name, version)
+    on_db = "" if registry is None or db.name == registry.live else "?" + urllib.parse.urlencode({"db": db.name})
 
     if not pages:  # a document loaded without page records: show its text as one page
         pages = [{"page": 1, "source_page": doc["page_start"], "method": None, "confidence": None,
@@ -125,21 +215,21 @@ async def document(request, datasette):
     for n, e in enumerate(entities, start=1):
         e["n"] = n
         e["sql_url"] = query_url(
-            datasette, db, "select * from entities where id = :id", {"id": e["id"]}, version)
+            datasette, cite_db, "select * from entities where id = :id", {"id": e["id"]}, cite_version)
     for p in pages:
         if p["start"] is not None:
             p["html"] = render.mark_entities(p["text"], entities, offset=p["start"])
         else:
             p["html"] = render.mark_entities(p["text"], [])
         p["image_url"] = datasette.urls.path(
-            f"/-/page-image/{urllib.parse.quote(doc['id'])}/{p['page']}.png")
+            f"/-/page-image/{urllib.parse.quote(doc['id'])}/{p['page']}.png{on_db}")
     for t in tables:
         t["grid"] = render.table_grid([c for c in cells if c["table_id"] == t["id"]])
         t["sql_url"] = query_url(
-            datasette, db,
+            datasette, cite_db,
             "select row, col, text, row_header, col_header from table_cells"
             " where table_id = :table_id order by row, col",
-            {"table_id": t["id"]}, version)
+            {"table_id": t["id"]}, cite_version)
 
     source = await asyncio.to_thread(sources.find_source, doc, db_dir(db), source_dirs(datasette))
     quoted = urllib.parse.quote(doc["id"])
@@ -155,16 +245,23 @@ async def document(request, datasette):
         "archive_version": version,
         "has_source": source is not None,
         "has_images": sources.renderable(source),
-        "source_url": datasette.urls.path(f"/-/source/{quoted}"),
+        "source_url": datasette.urls.path(f"/-/source/{quoted}{on_db}"),
         "row_url": datasette.urls.row(db.name, "documents", tilde_encode(doc["id"])),
         "document_sql_url": query_url(
-            datasette, db, "select * from documents where id = :id", {"id": doc["id"]}, version),
+            datasette, cite_db, "select * from documents where id = :id", {"id": doc["id"]}, cite_version),
+        "appears_in": [{"snapshot": s, "url": datasette.urls.path(
+            f"/-/document/{quoted}?" + urllib.parse.urlencode({"db": s.name}))}
+            for s in reversed(appears_in)],
+        "page_citation": (page_citation(datasette, request, registry, db.name,
+                                        await live_version(datasette),
+                                        f"{doc['title'] or doc['id']} ({doc['id']})", snapshot=cited)
+                          if cited else {"unpublished": True}) if registry else None,
         "entities_url": datasette.urls.table(db.name, "entities")
         + "?" + urllib.parse.urlencode({"document_id": doc["id"]}),
     }
     from . import research  # here: research imports this module's helpers
 
-    context.update(await research.document_extras(datasette, db, doc, version))
+    context.update(await research.document_extras(datasette, db, doc, cite_db, cite_version))
     html = await datasette.render_template("document.html", context, request=request,
                                            view_name="document")
     return Response.html(html)
@@ -191,6 +288,9 @@ async def search(request, datasette):
     for r in [*documents, *pages]:
         r["snippet_html"] = render.snippet_html(r["snippet"])
     info = await archive_info(db)
+    registry = snapshots.registry(datasette)
+    cited = (registry.by_name.get(db.name) or registry.latest) if registry else None
+    cite_db, cite_version = (cited.name, cited.version) if cited else (db.name, info.get("version"))
     if request.args.get("_format") == "json":
         strip = lambda rows: [{k: v for k, v in r.items() if k != "snippet_html"} for r in rows]  # noqa: E731
         return Response.json({"q": q, "documents": strip(documents), "pages": strip(pages),
@@ -202,16 +302,19 @@ async def search(request, datasette):
         "pages": pages,
         "error": error,
         "archive_version": info.get("version"),
-        "fts_sql_url": query_url(datasette, db, SEARCH_DOCUMENTS_SQL.strip(),
-                                 params, info.get("version")) if q else None,
+        "fts_sql_url": query_url(datasette, cite_db, SEARCH_DOCUMENTS_SQL.strip(),
+                                 params, cite_version) if q else None,
         "with_synonyms": with_synonyms,
         "also_searched": also,
     }
+    if registry is not None and q:
+        context["page_citation"] = page_citation(datasette, request, registry, db.name,
+                                                 await live_version(datasette), f"全文検索 search: {q}")
     if q and not error:
         from . import research
 
         context.update(await research.search_extras(datasette, db, q, params["query"],
-                                                    info.get("version")))
+                                                    cite_db, cite_version))
     html = await datasette.render_template("archive_search.html", context, request=request,
                                            view_name="archive_search")
     return Response.html(html)
@@ -258,6 +361,29 @@ async def version(request, datasette):
     return Response.json({"database": db.name, **info})
 
 
+async def versions(request, datasette):
+    """/-/versions: the published snapshots, newest first, with their dates and changes (JSON:
+    /-/versions.json, which also keeps Datasette's own software versions under `software`)."""
+    registry = snapshots.registry(datasette)
+    live = await live_version(datasette)
+    rows = []
+    for s in reversed(registry.snapshots if registry else []):
+        rows.append({
+            "version": s.version, "database": s.name, "published_at": s.published_at,
+            "previous": s.previous, "documents": s.documents, "added": s.added,
+            "changed": s.changed, "removed": s.removed,
+            "url": datasette.urls.database(s.name),
+            "changes_url": datasette.urls.table(s.name, "snapshot_changes"),
+        })
+    live_info = {"database": registry.live if registry else None, "version": live,
+                 "published": bool(registry and live in registry.by_version)}
+    if request.url_vars.get("format") == "json":
+        return Response.json({"live": live_info, "snapshots": rows, "software": datasette._versions()})
+    html = await datasette.render_template("versions.html", {"live": live_info, "snapshots": rows},
+                                           request=request, view_name="archive_versions")
+    return Response.html(html)
+
+
 _STATIC_NAME = re.compile(r"^[\w.-]+$")
 
 
@@ -279,5 +405,6 @@ ROUTES = [
     (r"^/-/source/(?P<id>[^/]+)$", source),
     (r"^/-/page-image/(?P<id>[^/]+)/(?P<page>\d+)\.png$", page_image),
     (r"^/-/archive-version$", version),
+    (r"^/-/versions(\.(?P<format>json))?$", versions),
     (r"^/-/pipeline/static/(?P<name>[^/]+)$", static),
 ]
