@@ -4,7 +4,9 @@
 
 The kind of file is told by its first bytes, never by its name. Whatever is wrong with a file
 (empty, truncated, encrypted, too many pages or pixels, OCR too slow) is raised as
-`pipeline.errors.InputError` with a short reason, not as a library traceback.
+`pipeline.errors.InputError` with a short reason, not as a library traceback. A machine without
+Tesseract or its Japanese language packs raises `tesseract.OcrUnavailable` once, before the
+first page to OCR.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
             with pdf.LOCK:
                 page.close()
 
+        if to_ocr:
+            tesseract.require()
+
         def job(index: int) -> Page:
             page = pdf.load_page(doc, index, path)
             w, h = pdf.page_size(page)
@@ -105,6 +110,7 @@ def _mostly_image(page, chars) -> bool:
 def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[int], None]) -> list[Page]:
     n = images.count_frames(path)
     _check_pages(path, n, limits)
+    tesseract.require()
 
     def job(index: int) -> Page:
         gray, dpi = images.load_frame(path, index, limits, _check_pixels)

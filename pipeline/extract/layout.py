@@ -2,7 +2,8 @@
 
 Works on positioned characters (pdf.Char): PDFium's order is kept for horizontal text, where it
 is reliable, and replaced by a geometric column order for vertical text (縦書き), where it is
-not (pdfplumber's default order scrambles it too). `blocks_in_order` orders OCR paragraphs.
+not (pdfplumber's default order scrambles it too). `blocks_in_order` orders OCR paragraphs,
+`columns_in_order` the columns of a vertical OCR page.
 """
 
 from __future__ import annotations
@@ -12,8 +13,13 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from . import grid
 from .pdf import Char
+
+if TYPE_CHECKING:
+    from .._exec.tesseract import Word
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
@@ -257,3 +263,87 @@ def blocks_in_order(blocks: list, em: float) -> list:
     if len(strips) > 1:
         return [b for strip in strips for b in blocks_in_order(strip, em)]
     return sorted(blocks, key=lambda b: (b.top, b.x0))
+
+
+# Vertical OCR pages: Tesseract's lines (columns) in reading order ---------------------------
+# Two pieces of one column share half the narrower one's width (OCR boxes overrun a little),
+# are at most 2 em apart, and together no longer than 1.15 x a usual column of the page (which
+# keeps the columns of two tiers apart).
+SAME_COLUMN, PIECE_GAP, COLUMN_LENGTH = 0.5, 2.0, 1.15
+OCR_TIER_GAP = 0.25  # OCR boxes overrun the glyphs a little: a quarter em between tiers is a gap
+
+
+@dataclass
+class _OcrLine:
+    """Tesseract's lines that make one column, with the box of their glyphs: punctuation (a
+    hanging 。, a speck read as .) left out, so that it does not bridge the gap between two
+    tiers."""
+
+    pieces: list[list[Word]]
+    x0: int = 0
+    top: int = 0
+    x1: int = 0
+    bottom: int = 0
+
+    def __post_init__(self) -> None:
+        words = [w for piece in self.pieces for w in piece]
+        glyphs = [w for w in words if not _PUNCTUATION.fullmatch(w.text)] or words
+        self.x0, self.top = min(w.left for w in glyphs), min(w.top for w in glyphs)
+        self.x1, self.bottom = max(w.right for w in glyphs), max(w.bottom for w in glyphs)
+
+    def overlap(self, other: _OcrLine) -> float:
+        """How much of the narrower one's width the two share."""
+        shared = min(self.x1, other.x1) - max(self.x0, other.x0)
+        return shared / max(1, min(self.x1 - self.x0, other.x1 - other.x0))
+
+
+_PUNCTUATION = re.compile(r"[、。,.，．・:;'\"`‘’“”]+")
+
+
+def columns_in_order(words: list[Word]) -> list[list[Word]]:
+    """Tesseract's lines of a vertical page (its columns) in reading order, each top down.
+
+    Tesseract's own block order puts a block it found late (a column it split in two, a
+    heading) after blocks to its left. Here the pieces of a column are joined again, and the
+    columns ordered as `vertical_text` orders a text layer, by recursive XY-cut: tiers
+    (段) top to bottom where a horizontal gap crosses the whole block, otherwise the widest
+    vertical gap splits it, right part first.
+    """
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        # A rule or frame edge across the columns is read as a row of |.
+        if w.text.strip("|"):
+            lines.setdefault((w.block, w.par, w.line), []).append(w)
+    found = [_OcrLine([sorted(ws, key=lambda w: w.top)]) for ws in lines.values()]
+    if not found:
+        return []
+    em = float(statistics.median([line.x1 - line.x0 for line in found]))
+    length = float(statistics.median([line.bottom - line.top for line in found]))
+    # Pieces one below the other, no longer together than a column of the page usually is
+    # (which keeps the columns of two tiers apart).
+    columns: list[_OcrLine] = []
+    for line in sorted(found, key=lambda line: line.top):
+        for k, column in enumerate(columns):
+            if (column.overlap(line) >= SAME_COLUMN and line.top - column.bottom <= PIECE_GAP * em
+                    and line.bottom - column.top <= COLUMN_LENGTH * length):
+                columns[k] = _OcrLine(column.pieces + line.pieces)
+                break
+        else:
+            columns.append(line)
+    return [piece for column in _ocr_xy_cut(columns, em) for piece in column.pieces]
+
+
+def _ocr_xy_cut(lines: list[_OcrLine], em: float) -> list[_OcrLine]:
+    return xy_cut(lines, em, OCR_TIER_GAP * em, _columns_right_to_left)
+
+
+def _columns_right_to_left(lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Columns whose boxes overlap a little (OCR boxes overrun): right to left, each top down
+    (a column Tesseract cut in two is one column here)."""
+    columns: list[list[_OcrLine]] = []
+    for line in sorted(lines, key=lambda s: -(s.x0 + s.x1)):
+        if columns and max(line.overlap(other) for other in columns[-1]) >= SAME_COLUMN:
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    return [line for column in columns for line in sorted(column, key=lambda s: s.top)]

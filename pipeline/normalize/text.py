@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import chars
+
 # Characters NFKC must not touch.
 _KEEP = re.compile(
     "[\u2460-\u24ff"  # ①..⑳ ⑴ ⒈ ⓐ ...
@@ -49,6 +51,7 @@ def fold(text: str) -> str:
     text = text.replace("\uff5e", _WAVE_DASH)
     if text.isascii():
         return text
+    text = chars.unify(text)  # radicals standing for kanji, which NFKC keeps (see chars.py)
     out, pos = [], 0
     for match in _KEEP.finditer(text):
         out.append(unicodedata.normalize("NFKC", text[pos:match.start()]))
