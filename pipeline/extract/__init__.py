@@ -19,7 +19,7 @@ from .._exec import tesseract
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Page
-from . import images, pdf, sniff, textlayer
+from . import images, pdf, running, sniff, textlayer
 from .ocr import ocr_page
 
 __all__ = ["extract_pages", "page_count"]
@@ -95,7 +95,7 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
 
         for index, page in zip(to_ocr, _map(job, to_ocr, workers)):
             pages[index] = page
-        return pages  # type: ignore[return-value]
+        return running.strip(pages)  # type: ignore[arg-type]
     finally:
         with pdf.LOCK:
             doc.close()
@@ -118,7 +118,7 @@ def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[in
         done(1)
         return result
 
-    return list(_map(job, list(range(n)), workers))
+    return running.strip(list(_map(job, list(range(n)), workers)))
 
 
 def _ocr(path: Path, gray, number: int, dpi: int, limits: Limits) -> Page:

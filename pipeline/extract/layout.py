@@ -32,6 +32,12 @@ def visible(chars: list[Char]) -> list[Char]:
     return [c for c in chars if not c.generated and not c.text.isspace()]
 
 
+def em(chars: list[Char]) -> float:
+    """The page's usual character size (points): the median height of its characters."""
+    heights = [c.bottom - c.top for c in chars if not c.generated and c.bottom > c.top]
+    return statistics.median(heights) if heights else 10.0
+
+
 # Horizontal text ----------------------------------------------------------------------------
 
 
@@ -76,6 +82,99 @@ def _letter_spaced_digits(chars: list[Char], i: int, n: int) -> bool:
         return False
     em = max(a.size, b.size, a.bottom - a.top, b.bottom - b.top)
     return 0 <= b.x0 - a.x1 < 0.6 * em and abs(a.cy - b.cy) < 0.3 * em
+
+
+# Multi-column horizontal text ---------------------------------------------------------------
+# A page of prose set in columns (a white paper's summary, a 官報 page): PDFium gives each
+# line in order but not always the columns, or their headings, in reading order.
+MIN_COLUMN_LINES = 5  # lines of prose on each side of a gutter, at least
+MIN_PROSE = 12  # characters: a line of prose, not a table's figure or label
+GUTTER = 0.8  # ems: the narrowest white gap between two columns
+
+
+@dataclass
+class TextLine:
+    """One line of a horizontal text layer, as PDFium breaks them, with its box."""
+
+    chars: list[Char]
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        shown = visible(self.chars) or self.chars
+        self.x0, self.top = min(c.x0 for c in shown), min(c.top for c in shown)
+        self.x1, self.bottom = max(c.x1 for c in shown), max(c.bottom for c in shown)
+
+    @property
+    def lines(self) -> list[str]:  # as blocks_in_order's blocks carry them
+        return [horizontal_text(self.chars, [])]
+
+
+def text_lines(chars: list[Char]) -> list[TextLine]:
+    """The page's lines in PDFium's order, split at its line breaks."""
+    out, current = [], []
+    for c in chars:
+        if c.text in "\r\n":
+            if visible(current):
+                out.append(TextLine(current))
+            current = []
+        else:
+            current.append(c)
+    if visible(current):
+        out.append(TextLine(current))
+    return out
+
+
+def in_columns(lines: list[TextLine], em: float) -> bool:
+    """Whether the page is prose set in columns: a white gutter that no line crosses, with
+    enough lines of prose on both sides of it at the same heights."""
+    prose = [line for line in lines if len(visible(line.chars)) >= MIN_PROSE]
+    if len(prose) < 2 * MIN_COLUMN_LINES:
+        return False
+    spans = sorted((line.x0, line.x1) for line in prose)
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER * em:
+            left = [line for line in prose if line.x1 <= reach]
+            right = [line for line in prose if line.x0 >= x0]
+            top = max(min(line.top for line in left), min(line.top for line in right))
+            bottom = min(max(line.bottom for line in left), max(line.bottom for line in right))
+            beside = [line for line in left + right if line.top < bottom and line.bottom > top]
+            if (sum(line.x1 <= reach for line in beside) >= MIN_COLUMN_LINES
+                    and sum(line.x0 >= x0 for line in beside) >= MIN_COLUMN_LINES):
+                return True
+        reach = max(reach, x1)
+    return False
+
+
+def column_text(lines: list[TextLine], tables: list[tuple[grid.Grid, list[list[str]]]],
+                em: float) -> str:
+    """Lines and tables of a page set in columns, in reading order (`blocks_in_order`:
+    column by column, a heading above its column before it)."""
+    blocks: list = [line for line in lines
+                    if not any(g.contains(line_cx(line), line_cy(line)) for g, _ in tables)]
+    for g, rows in tables:
+        blocks.append(_Block(*g.bbox, grid.row_lines(rows)))
+    return "\n".join(text for b in blocks_in_order(blocks, em) for text in b.lines).strip("\n ")
+
+
+def line_cx(line) -> float:
+    return (line.x0 + line.x1) / 2
+
+
+def line_cy(line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+@dataclass
+class _Block:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[str]
 
 
 # Vertical text --------------------------------------------------------------------------------

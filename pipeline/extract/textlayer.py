@@ -45,9 +45,14 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char]) -> Page:
     items = [(c.cx, c.cy, c.text) for c in chars if c.text != "\r"] if grids else []
     for g in grids:
         rows = grid.fill(g, items)
-        if any(cell for row in rows for cell in row):
+        if any(cell for row in rows for cell in row) and not _frame(rows):
             tables.append((g, rows))
-    text = layout.horizontal_text(chars, tables)
+    lines = layout.text_lines(chars)
+    em = layout.em(chars)
+    if layout.in_columns(lines, em):
+        text = layout.column_text(lines, tables, em)
+    else:
+        text = layout.horizontal_text(chars, tables)
     return Page(
         number,
         text,
@@ -55,6 +60,16 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char]) -> Page:
         tables=[Table(number, rows, header_cols=grid.header_columns(rows),
                       bbox=[round(v, 1) for v in g.bbox]) for g, rows in tables],
     )
+
+
+PARAGRAPH = 100  # characters: a cell this long holds prose, not a figure or a label
+
+
+def _frame(rows: list[list[str]]) -> bool:
+    """Rulings round paragraphs (boxed columns, a framed notice), not a table: most of its
+    text is in cells that hold prose."""
+    lengths = [len(cell) for row in rows for cell in row]
+    return sum(n for n in lengths if n >= PARAGRAPH) > sum(lengths) / 2
 
 
 def _may_have_grid(page: pdfium.PdfPage) -> bool:
