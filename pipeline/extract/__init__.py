@@ -19,7 +19,7 @@ from .._exec import tesseract
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Page
-from . import images, pdf, running, sniff, textlayer
+from . import images, pdf, private_use, running, sniff, textlayer
 from .ocr import ocr_page
 
 __all__ = ["extract_pages", "page_count"]
@@ -66,11 +66,13 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
         _check_pages(path, n, limits)
         pages: list[Page | None] = []
         to_ocr: list[int] = []
+        glyphs = private_use.Glyphs()
         for index in range(n):
             page = pdf.load_page(doc, index, path)
             chars = pdf.read_chars(page)
             if textlayer.unusable(chars) is None and not _mostly_image(page, chars):
-                pages.append(textlayer.read(page, index + 1, chars))
+                pages.append(textlayer.read(page, index + 1, chars,
+                                            tesseract.Deadline(limits.page_timeout), glyphs))
                 done(1)
             else:
                 pages.append(None)

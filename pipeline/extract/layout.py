@@ -25,11 +25,11 @@ _DIGIT = re.compile(r"[0-9０-９]")
 
 
 def is_cjk(ch: str) -> bool:
-    return ord(ch) >= 0x2E80 and unicodedata.category(ch)[0] in "LN"
+    return len(ch) == 1 and ord(ch) >= 0x2E80 and unicodedata.category(ch)[0] in "LN"
 
 
 def visible(chars: list[Char]) -> list[Char]:
-    return [c for c in chars if not c.generated and not c.text.isspace()]
+    return [c for c in chars if not c.generated and c.text.strip()]
 
 
 def em(chars: list[Char]) -> float:
@@ -62,6 +62,26 @@ def horizontal_text(chars: list[Char], tables: list[tuple[grid.Grid, list[list[s
     # Drop the spaces PDFium puts around line breaks and the breaks left by table removal.
     text = re.sub(r"[ \u3000]*\n[ \u3000\n]*", "\n", text)
     return text.strip("\n ")
+
+
+def join_broken_lines(chars: list[Char]) -> list[Char]:
+    """The characters without the line breaks PDFium infers inside a line, before a glyph
+    whose box does not span the line's height (a hyphen drawn from a symbol font, whose box
+    is its ink): the next character follows on the right, its middle within the line."""
+    out: list[Char] = []
+    k, n = 0, len(chars)
+    while k < n:
+        c = chars[k]
+        if c.generated and c.text == "\r" and out and k + 2 < n and chars[k + 1].text == "\n":
+            prev, nxt = out[-1], chars[k + 2]
+            em = prev.bottom - prev.top
+            if (not prev.generated and not nxt.generated and em > 0
+                    and -0.2 * em <= nxt.x0 - prev.x1 < em and prev.top <= nxt.cy <= prev.bottom):
+                k += 2
+                continue
+        out.append(c)
+        k += 1
+    return out
 
 
 def _table_of(c: Char, tables) -> int | None:
@@ -116,7 +136,7 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
     """The page's lines in PDFium's order, split at its line breaks."""
     out, current = [], []
     for c in chars:
-        if c.text in "\r\n":
+        if c.text in ("\r", "\n"):
             if visible(current):
                 out.append(TextLine(current))
             current = []

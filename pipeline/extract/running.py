@@ -26,7 +26,9 @@ _PAGE_NUMBER = re.compile(
 
 
 def _key(line: str) -> str:
-    return "".join(_DIGITS.sub("#", line).split())
+    """The line without its figures (dates and numbers change from page to page, and may be
+    missing where a symbol font's digits could not be read) nor its spaces."""
+    return "".join(_DIGITS.sub("", line).split())
 
 
 def _edges(lines: list[str]) -> list[int]:
@@ -46,7 +48,7 @@ def strip(pages: list[Page]) -> list[Page]:
     for lines in split:
         keys = {_key(lines[k]) for k in _edges(lines)}
         for key in keys:
-            if len(key) >= 2 and key.strip("#"):
+            if len(key) >= 2:
                 seen[key] = seen.get(key, 0) + 1
         numbered += any(_PAGE_NUMBER.match(lines[k]) for k in _edges(lines))
     heads = {key for key, n in seen.items() if n >= need}

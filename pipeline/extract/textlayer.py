@@ -4,42 +4,52 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
+from .._exec import tesseract
 from ..model import TEXT_LAYER, Page, Table
-from . import grid, layout, pdf
+from . import grid, layout, pdf, private_use
 
 
 def unusable(chars: list[pdf.Char]) -> str | None:
     """Why a text layer cannot be trusted, or None when it can.
 
     Garbage text layers come from fonts without a Unicode mapping (Type3 or non-embedded CJK
-    fonts): PDFium then returns private-use code points, U+FFFD, control characters or raw glyph
-    ids, and pdfminer-made layers contain "(cid:NN)".
+    fonts): PDFium then returns U+FFFD, control characters or raw glyph ids, and pdfminer-made
+    layers contain "(cid:NN)". Private-use code points are what symbol fonts map their glyphs
+    to: a few are read from the image, a page of them by OCR.
     """
     chars = layout.visible(chars)
     if not chars:
         return "no text"
     text = "".join(c.text for c in chars)
     bad = sum(1 for ch in text if _bad(ch)) + 5 * text.count("(cid:")
-    if bad > 0.1 * len(text):
+    private = sum(1 for ch in text if private_use.is_private(ch))
+    # Private-use characters in a sound layer are read from the image (private_use.py);
+    # a layer made mostly of them is read by OCR whole.
+    if bad > MAX_GARBAGE * len(text) or private > MAX_PRIVATE * len(text):
         return "unmapped characters"
     return None
 
 
+MAX_GARBAGE = 0.1  # share of unmapped characters (control codes, U+FFFD, (cid:n))
+MAX_PRIVATE = 0.5  # share of private-use characters
+
+
 def _bad(ch: str) -> bool:
     o = ord(ch)
-    return (
-        o < 0x20
-        or 0x7F <= o < 0xA0
-        or 0xE000 <= o <= 0xF8FF  # private use area
-        or o >= 0xF0000
-        or o == 0xFFFD
-    )
+    return o < 0x20 or 0x7F <= o < 0xA0 or o == 0xFFFD
 
 
-def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char]) -> Page:
-    """The page from its text layer: vertical text in column order, ruled tables as rows."""
+def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
+         deadline: tesseract.Deadline | None = None,
+         glyphs: private_use.Glyphs | None = None) -> Page:
+    """The page from its text layer: vertical text in column order, ruled tables as rows,
+    private-use characters read from the page image (private_use.py; `glyphs` is what the
+    document's earlier pages taught about them)."""
     if layout.is_vertical(chars):
+        private_use.resolve(page, chars, deadline, glyphs, read=False)
         return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
+    chars = layout.join_broken_lines(chars)
+    private_use.resolve(page, chars, deadline, glyphs)
     tables = []
     grids = grid.find_grids(pdf.ruling_edges(page)) if _may_have_grid(page) else []
     items = [(c.cx, c.cy, c.text) for c in chars if c.text != "\r"] if grids else []
