@@ -67,10 +67,12 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
         pages: list[Page | None] = []
         to_ocr: list[int] = []
         glyphs = private_use.Glyphs()
+        margins: dict[int, list[str]] = {}
         for index in range(n):
             page = pdf.load_page(doc, index, path)
             chars = pdf.read_chars(page)
             if textlayer.unusable(chars) is None and not _mostly_image(page, chars):
+                margins[index + 1] = running.margin_lines(chars, *pdf.page_size(page))
                 pages.append(textlayer.read(page, index + 1, chars,
                                             tesseract.Deadline(limits.page_timeout), glyphs))
                 done(1)
@@ -97,7 +99,7 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
 
         for index, page in zip(to_ocr, _map(job, to_ocr, workers)):
             pages[index] = page
-        return running.strip(pages)  # type: ignore[arg-type]
+        return running.strip(pages, margins)  # type: ignore[arg-type]
     finally:
         with pdf.LOCK:
             doc.close()
@@ -120,7 +122,7 @@ def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[in
         done(1)
         return result
 
-    return running.strip(list(_map(job, list(range(n)), workers)))
+    return list(_map(job, list(range(n)), workers))
 
 
 def _ocr(path: Path, gray, number: int, dpi: int, limits: Limits) -> Page:

@@ -207,7 +207,7 @@ def is_vertical(chars: list[Char]) -> bool:
     prev = None
     for c in chars:
         if c.generated or not is_cjk(c.text):
-            prev = None if c.text == "\n" else prev
+            prev = None if c.text == "\n" and not c.generated else prev
             continue
         if prev is not None:
             em = max(prev.x1 - prev.x0, prev.bottom - prev.top, 1.0)

@@ -22,6 +22,7 @@ from ..errors import InputError
 from . import grid
 
 LOCK = threading.RLock()
+MIN_FONT_SIZE = 2.0  # points: a smaller reported size is a font scaled by the text matrix
 
 
 @dataclass(slots=True)
@@ -102,6 +103,7 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
         left, right, bottom, top = (raw.c_double() for _ in range(4))
+        loose = raw.FS_RECTF()
         chars = []
         for i in range(n):
             code = raw.FPDFText_GetUnicode(tp, i)
@@ -110,6 +112,12 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
             generated = bool(raw.FPDFText_IsGenerated(tp, i))
             raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
             size = 0.0 if generated else raw.FPDFText_GetFontSize(tp, i)
+            if 0 < size < MIN_FONT_SIZE:
+                # A font set at size 1 and scaled by the text matrix (common in CID-keyed
+                # PDFs): its size is the height of the character's loose box, which is the
+                # font's ascent to descent.
+                raw.FPDFText_GetLooseCharBox(tp, i, loose)
+                size = max(loose.right - loose.left, loose.top - loose.bottom)
             (ax, ay), (bx, by) = view(left.value, top.value), view(right.value, bottom.value)
             chars.append(Char(chr(code) if code < 0x110000 else "\ufffd", generated,
                               min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), size))
