@@ -45,6 +45,9 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
     """The page from its text layer: vertical text in column order, ruled tables as rows,
     private-use characters read from the page image (private_use.py; `glyphs` is what the
     document's earlier pages taught about them)."""
+    for c in chars:
+        if len(c.text) == 1 and ord(c.text) < 0x20 and c.text not in "\t\n\r":
+            c.text = " "  # a control code from a font without a Unicode map: nothing to read
     if layout.is_vertical(chars):
         private_use.resolve(page, chars, deadline, glyphs, read=False)
         return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
