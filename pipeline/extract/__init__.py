@@ -72,9 +72,9 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
             page = pdf.load_page(doc, index, path)
             chars = pdf.read_chars(page)
             if textlayer.unusable(chars) is None and not _mostly_image(page, chars):
-                margins[index + 1] = running.margin_lines(chars, *pdf.page_size(page))
                 pages.append(textlayer.read(page, index + 1, chars,
-                                            tesseract.Deadline(limits.page_timeout), glyphs))
+                                            tesseract.Deadline(limits.page_timeout), glyphs,
+                                            margins))
                 done(1)
             else:
                 pages.append(None)

@@ -121,11 +121,20 @@ class TextLine:
     top: float = 0.0
     x1: float = 0.0
     bottom: float = 0.0
+    size: int = 0  # visible characters
 
     def __post_init__(self) -> None:
-        shown = visible(self.chars) or self.chars
-        self.x0, self.top = min(c.x0 for c in shown), min(c.top for c in shown)
-        self.x1, self.bottom = max(c.x1 for c in shown), max(c.bottom for c in shown)
+        x0 = top = float("inf")
+        x1 = bottom = float("-inf")
+        for c in self.chars:
+            if not c.generated and c.text.strip():
+                self.size += 1
+                x0, top = min(x0, c.x0), min(top, c.top)
+                x1, bottom = max(x1, c.x1), max(bottom, c.bottom)
+        if x0 == float("inf"):  # only spaces
+            c = self.chars[0]
+            x0, top, x1, bottom = c.x0, c.top, c.x1, c.bottom
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
 
     @property
     def lines(self) -> list[str]:  # as blocks_in_order's blocks carry them
@@ -150,7 +159,7 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
 def in_columns(lines: list[TextLine], em: float) -> bool:
     """Whether the page is prose set in columns: a white gutter that no line crosses, with
     enough lines of prose on both sides of it at the same heights."""
-    prose = [line for line in lines if len(visible(line.chars)) >= MIN_PROSE]
+    prose = [line for line in lines if line.size >= MIN_PROSE]
     if len(prose) < 2 * MIN_COLUMN_LINES:
         return False
     spans = sorted((line.x0, line.x1) for line in prose)

@@ -33,7 +33,8 @@ class Char:
     top: float  # top-down page coordinates, in points
     x1: float
     bottom: float
-    size: float  # font size in points (0 for generated characters)
+    size: float  # font size in points (0 for generated characters, or unknown)
+    index: int = -1  # in PDFium's text page
 
     @property
     def cx(self) -> float:
@@ -99,11 +100,12 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
     page is displayed."""
     with LOCK:
         textpage = page.get_textpage()
-        view = _to_view(page)
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
         left, right, bottom, top = (raw.c_double() for _ in range(4))
-        loose = raw.FS_RECTF()
+        # Pages without /Rotate (nearly all) take the short way: y flipped.
+        view = _to_view(page) if page.get_rotation() % 360 else None
+        top_y = page.get_mediabox()[3]
         chars = []
         for i in range(n):
             code = raw.FPDFText_GetUnicode(tp, i)
@@ -112,17 +114,32 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
             generated = bool(raw.FPDFText_IsGenerated(tp, i))
             raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
             size = 0.0 if generated else raw.FPDFText_GetFontSize(tp, i)
-            if 0 < size < MIN_FONT_SIZE:
+            if size < MIN_FONT_SIZE:
                 # A font set at size 1 and scaled by the text matrix (common in CID-keyed
-                # PDFs): its size is the height of the character's loose box, which is the
-                # font's ascent to descent.
-                raw.FPDFText_GetLooseCharBox(tp, i, loose)
-                size = max(loose.right - loose.left, loose.top - loose.bottom)
-            (ax, ay), (bx, by) = view(left.value, top.value), view(right.value, bottom.value)
+                # PDFs): unknown here (`loose_sizes` finds it where it matters).
+                size = 0.0
+            if view is None:
+                x0, y0, x1, y1 = left.value, top_y - top.value, right.value, top_y - bottom.value
+            else:
+                (ax, ay), (bx, by) = view(left.value, top.value), view(right.value, bottom.value)
+                x0, y0, x1, y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
             chars.append(Char(chr(code) if code < 0x110000 else "\ufffd", generated,
-                              min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), size))
+                              x0, y0, x1, y1, size, i))
         textpage.close()
         return chars
+
+
+def loose_sizes(page: pdfium.PdfPage, chars: list[Char]) -> None:
+    """Set the unknown sizes of characters from their loose boxes (the font's ascent to
+    descent, across its advance): the em a vertical column is set in."""
+    with LOCK:
+        textpage = page.get_textpage()
+        loose = raw.FS_RECTF()
+        for c in chars:
+            if not c.size and not c.generated and c.index >= 0:
+                raw.FPDFText_GetLooseCharBox(textpage.raw, c.index, loose)
+                c.size = max(loose.right - loose.left, loose.top - loose.bottom)
+        textpage.close()
 
 
 def image_coverage(page: pdfium.PdfPage) -> float:

@@ -17,6 +17,7 @@ characters is not read here: textlayer.unusable sends it to OCR whole.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ MAX_PER_GLYPH = 3  # characters OCR may read for one private-use glyph (⑴ → 
 BULLET = "・"
 _DASHES = set("一ー－—―‐-−")
 _HOLE = "\x00"  # stands for a private-use character in the text layer's line; OCR never reads it
+
+
+_PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
 def is_private(ch: str) -> bool:
@@ -81,7 +85,7 @@ def resolve(page: pdfium.PdfPage, chars: list[pdf.Char], deadline: tesseract.Dea
     """Replace, in place, the text of the private-use characters of the page (`read`: from
     OCR of their lines, which must then run across the page or up it; else bullets and spaces
     only). `glyphs` carries what earlier pages of the document taught."""
-    if not any(len(c.text) == 1 and is_private(c.text) for c in chars):
+    if not _PRIVATE.search("".join(c.text for c in chars)):
         return
     glyphs = glyphs if glyphs is not None else Glyphs()
     lines = [line for line in layout.text_lines(chars) if _runs(line.chars)]

@@ -17,7 +17,6 @@ import re
 
 from ..model import Page
 from . import layout
-from .pdf import Char
 
 MARGIN = 0.07  # of the page's width or height: the outer band where running heads sit
 MIN_PAGES = 3  # a line repeated on fewer pages is the document's own text
@@ -35,10 +34,10 @@ def key(line: str) -> str:
     return "".join(_FIGURES.sub("", line).split())
 
 
-def margin_lines(chars: list[Char], width: float, height: float) -> list[str]:
+def margin_lines(lines: list[layout.TextLine], width: float, height: float) -> list[str]:
     """The text of the page's lines that lie wholly in its outer margin."""
     out = []
-    for line in layout.text_lines(chars):
+    for line in lines:
         if (line.bottom <= MARGIN * height or line.top >= (1 - MARGIN) * height
                 or line.x1 <= MARGIN * width or line.x0 >= (1 - MARGIN) * width):
             out.append(layout.horizontal_text(line.chars, []))

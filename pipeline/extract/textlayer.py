@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 
 from .._exec import tesseract
 from ..model import TEXT_LAYER, Page, Table
-from . import grid, layout, pdf, private_use
+from . import grid, layout, pdf, private_use, running
 
 
 def unusable(chars: list[pdf.Char]) -> str | None:
@@ -41,18 +41,26 @@ def _bad(ch: str) -> bool:
 
 def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
          deadline: tesseract.Deadline | None = None,
-         glyphs: private_use.Glyphs | None = None) -> Page:
+         glyphs: private_use.Glyphs | None = None,
+         margins: dict[int, list[str]] | None = None) -> Page:
     """The page from its text layer: vertical text in column order, ruled tables as rows,
     private-use characters read from the page image (private_use.py; `glyphs` is what the
-    document's earlier pages taught about them)."""
+    document's earlier pages taught about them). `margins[number]` is set to the lines in
+    the page's margin (running.py)."""
     for c in chars:
         if len(c.text) == 1 and ord(c.text) < 0x20 and c.text not in "\t\n\r":
             c.text = " "  # a control code from a font without a Unicode map: nothing to read
     if layout.is_vertical(chars):
+        pdf.loose_sizes(page, chars)
         private_use.resolve(page, chars, deadline, glyphs, read=False)
+        if margins is not None:
+            margins[number] = running.margin_lines(layout.text_lines(chars), *pdf.page_size(page))
         return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
     chars = layout.join_broken_lines(chars)
     private_use.resolve(page, chars, deadline, glyphs)
+    lines = layout.text_lines(chars)
+    if margins is not None:
+        margins[number] = running.margin_lines(lines, *pdf.page_size(page))
     tables = []
     grids = grid.find_grids(pdf.ruling_edges(page)) if _may_have_grid(page) else []
     items = [(c.cx, c.cy, c.text) for c in chars if c.text != "\r"] if grids else []
@@ -60,7 +68,6 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
         rows = grid.fill(g, items)
         if any(cell for row in rows for cell in row) and not _frame(rows):
             tables.append((g, rows))
-    lines = layout.text_lines(chars)
     em = layout.em(chars)
     if layout.in_columns(lines, em):
         text = layout.column_text(lines, tables, em)
