@@ -163,3 +163,14 @@ def test_rulings_round_paragraphs_are_a_frame_not_a_table():
     assert textlayer._frame([["第１章 マクロ経済の動向と課題", "第２章"],
                              ["ＧＤＰは名目597兆円と過去最高水準に増加" * 5, "企業の人手不足感" * 20]])
     assert not textlayer._frame([["区分", "金額"], ["歳入", "1,192,893"], ["歳出", "1,192,893"]])
+
+
+def test_letter_spaced_amount_keeps_its_thousands_separators():
+    line = []
+    for k, ch in enumerate("1,192,893千円"):
+        if k:
+            line.append(Char(" ", True, 10 * k - 3, 0, 10 * k - 3, 0, 0))
+        line.append(Char(ch, False, 10 * k, 0, 10 * k + 5, 10, 10))
+    assert layout.horizontal_text(line, []) == "1,192,893 千 円"
+    # A list typed with a space after the comma stays a list.
+    assert layout.horizontal_text(chars("57, 76"), []) == "57, 76"

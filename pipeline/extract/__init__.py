@@ -105,10 +105,16 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
             doc.close()
 
 
-def _mostly_image(page, chars) -> bool:
-    """A scan with a few words of real text on it (a stamp, a header added later): OCR it."""
+def _mostly_image(page, chars: pdf.Chars) -> bool:
+    """A scan with a few words of real text on it (a stamp, a header added later), or with an
+    invisible layer another program's OCR laid over it (read again: ours reads Japanese
+    scans better, and the layer's quality is unknown): OCR it."""
     visible = sum(1 for c in chars if not c.generated and not c.text.isspace())
-    return visible < 50 and pdf.image_coverage(page) > 0.5
+    return ((visible < 50 or chars.invisible >= INVISIBLE_LAYER)
+            and pdf.image_coverage(page) > 0.5)
+
+
+INVISIBLE_LAYER = 0.9  # share of a page's text drawn invisible that makes it an OCR layer
 
 
 def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[int], None]) -> list[Page]:

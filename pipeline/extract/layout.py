@@ -59,6 +59,9 @@ def horizontal_text(chars: list[Char], tables: list[tuple[grid.Grid, list[list[s
                 continue
         out.append(c.text)
     text = "".join(out).replace("\r\n", "\n").replace("\r", "\n")
+    # The thousands separator of a letter-spaced amount (「1 , 1 9 2 , 8 9 3 千円」, its
+    # digits rejoined above): spaced on both sides, which no one types.
+    text = _SPACED_SEPARATOR.sub(r"\1", text)
     # Drop the spaces PDFium puts around line breaks and the breaks left by table removal.
     text = re.sub(r"[ \u3000]*\n[ \u3000\n]*", "\n", text)
     return text.strip("\n ")
@@ -82,6 +85,9 @@ def join_broken_lines(chars: list[Char]) -> list[Char]:
         out.append(c)
         k += 1
     return out
+
+
+_SPACED_SEPARATOR = re.compile(r"(?<=[0-9０-９]) ([,，]) (?=[0-9０-９]{3}(?![0-9０-９]))")
 
 
 def _table_of(c: Char, tables) -> int | None:

@@ -95,7 +95,17 @@ def _to_view(page: pdfium.PdfPage):
     return lambda x, y: (x - x0, y1 - y)
 
 
-def read_chars(page: pdfium.PdfPage) -> list[Char]:
+class Chars(list):
+    """A page's characters, and the share of them drawn invisible (text render mode 3: the
+    layer an OCR program lays over a scan), from a sample."""
+
+    invisible: float = 0.0
+
+
+INVISIBLE_SAMPLE = 8  # characters whose render mode is looked up
+
+
+def read_chars(page: pdfium.PdfPage) -> Chars:
     """Every character of the text layer in PDFium's reading order, with its box as the
     page is displayed."""
     with LOCK:
@@ -106,7 +116,7 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
         # Pages without /Rotate (nearly all) take the short way: y flipped.
         view = _to_view(page) if page.get_rotation() % 360 else None
         top_y = page.get_mediabox()[3]
-        chars = []
+        chars = Chars()
         for i in range(n):
             code = raw.FPDFText_GetUnicode(tp, i)
             if code == 0:
@@ -125,6 +135,13 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
                 x0, y0, x1, y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
             chars.append(Char(chr(code) if code < 0x110000 else "\ufffd", generated,
                               x0, y0, x1, y1, size, i))
+        shown = [c.index for c in chars if not c.generated and not c.text.isspace()]
+        if shown:
+            step = max(1, len(shown) // INVISIBLE_SAMPLE)
+            sample = shown[::step][:INVISIBLE_SAMPLE]
+            hidden = sum(raw.FPDFTextObj_GetTextRenderMode(raw.FPDFText_GetTextObject(tp, i))
+                         == raw.FPDF_TEXTRENDERMODE_INVISIBLE for i in sample)
+            chars.invisible = hidden / len(sample)
         textpage.close()
         return chars
 
