@@ -5,13 +5,15 @@ Government typesetting (官報, some ministry PDFs) draws digits, hyphens, paren
 that font: 「〒100\\ue61c8916」, 「令和 \\ue891 年」. Dropping them would merge neighbouring
 numbers (「100」「8916」 → 「1008916」); keeping them leaves noise in the text.
 
-So each line holding such characters is rendered and OCRed (all the lines of a page stacked in
-one Tesseract run), the OCR line aligned with the text layer's, and each run of private-use
-characters replaced by what OCR read in its place, when that is plausible for the glyph of a
-symbol font: figures, punctuation, symbols, an enclosed number, a single kanji (外字). What OCR
-cannot settle becomes a bullet 「・」 at the start of a line (Wingdings ● and ■) and a space
-elsewhere, so that two numbers never run together. A page whose layer is mostly private-use
-characters is not read here: textlayer.unusable sends it to OCR whole.
+So each run of such characters is rendered with a few characters of its line on both sides and
+OCRed (all the runs of a page stacked in one Tesseract run; a line set sideways up the margin is
+turned first), the OCR text aligned with the layer's, and the run replaced by what OCR read in
+its place, when that is plausible for the glyph of a symbol font: figures (one per glyph),
+punctuation, symbols, an enclosed or parenthesized number, a single kanji (外字). A code read
+alike twice in a document is known from then on (`Glyphs`) and not read again. What OCR cannot
+settle becomes a bullet 「・」 first in a line (Wingdings ● and ■) and a space elsewhere, so that
+two numbers never run together. A page whose layer is mostly private-use characters is not read
+here: textlayer.unusable sends it to OCR whole.
 """
 
 from __future__ import annotations
@@ -30,13 +32,11 @@ from . import layout, pdf
 DPI = 300
 PAD = 0.25  # ems of page round a window's crop
 CONTEXT = 3  # characters read on each side of a run: enough to place it, little to OCR
-STACK_GAP = 40  # pixels between the stacked lines
+STACK_GAP = 40  # pixels between the stacked windows
 MAX_PER_GLYPH = 3  # characters OCR may read for one private-use glyph (⑴ → 「(1)」)
 BULLET = "・"
 _DASHES = set("一ー－—―‐-−")
 _HOLE = "\x00"  # stands for a private-use character in the text layer's line; OCR never reads it
-
-
 _PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
