@@ -79,3 +79,11 @@ def test_deadline_stops_a_run_and_reports_the_page_budget():
         tesseract.words(page, lang="jpn", psm=6, deadline=tesseract.Deadline(0.3))
     assert e.value.seconds == 0.3
     assert str(e.value) == "tesseract timed out after 0.3 s"
+
+
+def test_missing_vertical_pack_names_its_debian_package(monkeypatch):
+    monkeypatch.setattr(tesseract, "languages", lambda: frozenset({"eng", "jpn", "osd"}))
+    with pytest.raises(tesseract.OcrUnavailable) as e:
+        tesseract.require()
+    assert str(e.value) == ("Tesseract language pack jpn_vert missing: install "
+                            "tesseract-ocr-jpn-vert")

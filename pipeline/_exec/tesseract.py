@@ -93,7 +93,7 @@ class Orientation:
 
 
 # The Debian package of each language (the Makefile installs them).
-PACKAGES = {"jpn": "tesseract-ocr-jpn", "jpn_vert": "tesseract-ocr-jpn-vert", "osd": "tesseract-ocr"}
+PACKAGES = {"jpn_vert": "tesseract-ocr-jpn-vert"}  # the others are tesseract-ocr-LANG
 
 
 @functools.cache
