@@ -87,3 +87,20 @@ def test_missing_vertical_pack_names_its_debian_package(monkeypatch):
         tesseract.require()
     assert str(e.value) == ("Tesseract language pack jpn_vert missing: install "
                             "tesseract-ocr-jpn-vert")
+
+
+def test_extraction_reports_a_missing_tesseract_once_before_any_page(monkeypatch):
+    from conftest import CORPUS
+
+    from pipeline.extract import extract_pages
+
+    monkeypatch.setattr(tesseract, "PROGRAM", "tesseract-not-installed")
+    tesseract.languages.cache_clear()
+    try:
+        with pytest.raises(tesseract.OcrUnavailable):
+            extract_pages(CORPUS / "scanned" / "04-letter.pdf")
+        # A text layer needs no OCR.
+        [page] = extract_pages(CORPUS / "born-digital" / "05-mic-notice.pdf")
+        assert page.text.startswith("総行住第 185 号")
+    finally:
+        tesseract.languages.cache_clear()
