@@ -32,3 +32,11 @@ def test_a_short_document_keeps_everything():
     heads = ["官報", "官報"]
     out = running.strip(*pages(heads, ["1", "2"]))
     assert [p.text.split("\n")[0] for p in out] == heads
+
+
+def test_lone_marks_in_the_margin_go_even_from_a_single_page():
+    page = Page(1, "才\n〇\n〇\n発行 内閣府\n政府調達公告版\n1")
+    [out] = running.strip([page], {1: ["〇", "〇", "才", "1"]})
+    assert out.text == "発行 内閣府\n政府調達公告版\n1"
+    vertical = Page(1, "第\n官\n報", vertical=True)  # a vertical masthead, one glyph a line
+    assert running.strip([vertical], {1: ["第", "官", "報"]})[0].text == "第\n官\n報"

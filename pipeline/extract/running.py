@@ -45,8 +45,10 @@ def margin_lines(lines: list[layout.TextLine], width: float, height: float) -> l
 
 
 def strip(pages: list[Page], margins: dict[int, list[str]]) -> list[Page]:
-    """The pages with running heads and page numbers taken out of their text (in place);
-    `margins` holds the margin lines of each page number with a text layer."""
+    """The pages with running heads, page numbers and printer's marks taken out of their text
+    (in place); `margins` holds the margin lines of each page number with a text layer."""
+    for page in pages:
+        _drop_marks(page, margins.get(page.number, []))
     if len(pages) < MIN_PAGES:
         return pages
     need = max(MIN_PAGES, SHARE * len(pages))
@@ -71,3 +73,19 @@ def strip(pages: list[Page], margins: dict[int, list[str]]) -> list[Page]:
                 if not (key(line) and key(line) in heads_here or line.strip() in numbers_here)
             ).strip("\n")
     return pages
+
+
+def _drop_marks(page: Page, own: list[str]) -> None:
+    """A lone character in the margin of a page read across, not a page number (the ○ ○ △
+    punch and binding marks of a 官報 page, which its fonts may even map to a kanji), is no
+    text: it goes where it opens or closes the page's text."""
+    marks = {line.strip() for line in own
+             if len(line.strip()) == 1 and not line.strip().isdigit()}
+    if page.vertical or not marks:
+        return
+    lines = page.text.split("\n")
+    while lines and lines[0].strip() in marks:
+        lines.pop(0)
+    while lines and lines[-1].strip() in marks:
+        lines.pop()
+    page.text = "\n".join(lines)
