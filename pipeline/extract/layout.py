@@ -191,7 +191,7 @@ def column_text(lines: list[TextLine], tables: list[tuple[grid.Grid, list[list[s
     blocks: list = [line for line in lines
                     if not any(g.contains(line_cx(line), line_cy(line)) for g, _ in tables)]
     for g, rows in tables:
-        blocks.append(_Block(*g.bbox, grid.row_lines(rows)))
+        blocks.append(Block(*g.bbox, grid.row_lines(rows)))
     return "\n".join(text for b in blocks_in_order(blocks, em) for text in b.lines).strip("\n ")
 
 
@@ -204,7 +204,9 @@ def line_cy(line) -> float:
 
 
 @dataclass
-class _Block:
+class Block:
+    """A block of lines for `blocks_in_order` (an OCR paragraph, a table as its rows)."""
+
     x0: float
     top: float
     x1: float

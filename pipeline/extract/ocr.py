@@ -12,7 +12,6 @@ cropped without its rulings, all stacked in one image.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -168,15 +167,6 @@ def _join(words: list[tesseract.Word], vertical: bool = False) -> str:
     return "".join(out)
 
 
-@dataclass
-class _Block:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    lines: list[str]
-
-
 def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
     """Page text: Tesseract's blocks and the tables (as tab-separated rows) in reading order."""
     words = [w for w in words if not _noise(w)]
@@ -184,12 +174,12 @@ def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
     for w in words:
         by_block.setdefault((w.block, w.par), []).append(w)
     blocks = [
-        _Block(min(w.left for w in ws), min(w.top for w in ws), max(w.right for w in ws),
+        layout.Block(min(w.left for w in ws), min(w.top for w in ws), max(w.right for w in ws),
                max(w.bottom for w in ws), _lines(ws))
         for ws in by_block.values()
     ]
     for g, rows in tables:
-        blocks.append(_Block(*g.bbox, grid.row_lines(rows)))
+        blocks.append(layout.Block(*g.bbox, grid.row_lines(rows)))
     em = float(np.median([w.height for w in words])) if words else dpi / 7
     ordered = layout.blocks_in_order(blocks, em)
     # A blank line between paragraphs, so that normalization never joins across them.
