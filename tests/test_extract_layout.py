@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from pipeline.extract import grid, layout, textlayer
+from pipeline.extract import grid, layout, private_use, textlayer
 from pipeline.extract.ocr import fix_digit_groups
 from pipeline.extract.pdf import Char
 
@@ -105,3 +105,72 @@ def test_fix_digit_groups():
     assert fix_digit_groups("165.000枚 122,.000,000 25.400,000") == "165,000枚 122,000,000 25,400,000"
     assert fix_digit_groups("0.125 3.5億 2017.1.17 Tel.3706-7204") == \
         "0.125 3.5億 2017.1.17 Tel.3706-7204"
+
+
+def test_a_few_private_use_characters_are_no_reason_to_ocr_a_page():
+    assert textlayer.unusable(chars("\uf06c ＧＤＰは名目597兆円と過去最高水準に増加")) is None
+    assert textlayer.unusable(chars("\ue891\ue891\ue88b\ue88e日")) == "unmapped characters"
+
+
+def line_break(x: float, y: float) -> list[Char]:
+    return [Char("\r", True, x, y, x, y, 0), Char("\n", True, x, y, x, y, 0)]
+
+
+def test_private_use_characters_never_merge_numbers_and_bullets_stay_bullets():
+    # Not read from the image (read=False): what cannot be read is a space between figures,
+    # a bullet first in its line; the line without a PUA character is left alone.
+    page = chars("〒100\ue61c8916") + line_break(90, 5) + chars("\uf06c 避難とは", 0, 12)
+    page += line_break(60, 17) + chars("令和7年", 0, 24)
+    private_use.resolve(None, page, None, read=False)
+    assert layout.horizontal_text(page, []) == "〒100 8916\n・ 避難とは\n令和7年"
+
+
+def test_private_use_runs_take_what_ocr_read_in_their_place():
+    line = chars("電話03\ue61c5253\ue61c1111") + [Char("\ue7b2", False, 200, 0, 210, 10, 10)]
+    found = private_use._align(line, "電話03-5253-11110")
+    assert found == {4: ("-", 1), 9: ("-", 1), 14: ("0", 1)}
+    assert private_use._align(chars("第\ue88b\ue88c\ue893号"), "第1の9号") == {}  # の is no digit
+    assert private_use._align(chars("第\ue88b\ue88c\ue893号"), "第12号") == {}  # 2 digits for 3
+    assert private_use._align(chars("第\ue88b\ue88c\ue893号"), "第129号") == {1: ("129", 3)}
+    assert private_use._align(chars("\ue7b2 入札"), "(1)入札") == {0: ("(1)", 1)}
+
+
+def test_a_false_line_break_before_a_symbol_glyph_inside_a_line_is_dropped():
+    # PDFium breaks the line before a hyphen whose box is its thin ink, mid-height.
+    page = chars("100") + line_break(30, 10) + [Char("\ue61c", False, 31, 4, 38, 5, 10)]
+    page += chars("8916", 39) + line_break(79, 10) + chars("東京", 0, 20)
+    assert layout.horizontal_text(layout.join_broken_lines(page), []) == "100\ue61c8916\n東京"
+
+
+def test_prose_in_two_columns_reads_column_by_column():
+    # PDFium gives the column bodies first and their headings last.
+    left = [chars(f"左の段の本文、その{n}行目です。", 0, 20 + 12 * n) for n in range(6)]
+    right = [chars(f"右の段の本文、その{n}行目です。", 200, 20 + 12 * n) for n in range(6)]
+    page = []
+    for line in left + right + [chars("第１章 左", 0, 0), chars("第２章 右", 200, 0)]:
+        page += line + line_break(line[-1].x1, line[-1].top)
+    lines = layout.text_lines(page)
+    assert layout.in_columns(lines, 10)
+    text = layout.column_text(lines, [], 10).split("\n")
+    assert text[0] == "第１章 左" and text[1] == "左の段の本文、その0行目です。"
+    assert text[7] == "第２章 右" and text[-1] == "右の段の本文、その5行目です。"
+    # One column of prose, or a table of labels and figures, is not a page in columns.
+    assert not layout.in_columns(layout.text_lines(sum((left[n] + line_break(0, 0)
+                                                       for n in range(6)), [])), 10)
+
+
+def test_rulings_round_paragraphs_are_a_frame_not_a_table():
+    assert textlayer._frame([["第１章 マクロ経済の動向と課題", "第２章"],
+                             ["ＧＤＰは名目597兆円と過去最高水準に増加" * 5, "企業の人手不足感" * 20]])
+    assert not textlayer._frame([["区分", "金額"], ["歳入", "1,192,893"], ["歳出", "1,192,893"]])
+
+
+def test_letter_spaced_amount_keeps_its_thousands_separators():
+    line = []
+    for k, ch in enumerate("1,192,893千円"):
+        if k:
+            line.append(Char(" ", True, 10 * k - 3, 0, 10 * k - 3, 0, 0))
+        line.append(Char(ch, False, 10 * k, 0, 10 * k + 5, 10, 10))
+    assert layout.horizontal_text(line, []) == "1,192,893 千 円"
+    # A list typed with a space after the comma stays a list.
+    assert layout.horizontal_text(chars("57, 76"), []) == "57, 76"

@@ -15,7 +15,8 @@ from pipeline._exec.tesseract import Word
 from pipeline.corpus import plain_text, scan
 from pipeline.corpus import vertical as corpus_vertical
 from pipeline.extract import extract_pages
-from pipeline.extract.vertical import columns_in_order, fix_turned
+from pipeline.extract.layout import columns_in_order
+from pipeline.extract.vertical import fix_turned
 from pipeline.model import OCR
 from pipeline.normalize import normalize_page
 

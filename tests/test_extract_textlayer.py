@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from pipeline.corpus import plain_text
@@ -111,3 +112,26 @@ def test_image_only_pdf_pages_are_ocred(tmp_path):
     c.save()
     [page] = extract_pages(path)
     assert page.method == OCR and page.text == ""
+
+
+def test_an_earlier_ocr_layer_over_a_scan_is_read_again(tmp_path):
+    # A scanned page with an invisible text layer laid over it by another OCR program (text
+    # render mode 3), here a poor one: the page is OCRed again, not taken from that layer.
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    scan = pdfium.PdfDocument(str(REPO / "corpus" / "scanned" / "01-memo.pdf"))
+    image = scan[0].render(scale=200 / 72, grayscale=True).to_pil()
+    width, height = scan[0].get_size()
+    path = tmp_path / "ocr-layer.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(width, height))
+    pdf.drawImage(ImageReader(image), 0, 0, width, height)
+    layer = pdf.beginText(72, height - 72)
+    layer.setTextRenderMode(3)
+    for _ in range(30):
+        layer.textLine("Iorem ipsvm d0lor 5it amet, c0nsectetur")
+    pdf.drawText(layer)
+    pdf.save()
+    [page] = extract_pages(path)
+    assert page.method == OCR
+    assert cer(page.text, plain_text("01-memo")) <= 0.03

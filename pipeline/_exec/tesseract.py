@@ -1,23 +1,35 @@
-"""Tesseract, run as a subprocess (as OCRmyPDF does): one call per image, nothing else.
+"""Tesseract, run as a subprocess (as OCRmyPDF does): one call per image.
 
 Images go in on stdin as uncompressed PGM (encoding PNG costs more than the pipe), results come
 back on stdout. `OMP_THREAD_LIMIT=1` because Tesseract's OpenMP threads make one page 5x slower
 on a small machine; parallelism comes from running pages side by side instead.
+
+    require(("jpn", "jpn_vert"))            # once, before the first page: OcrUnavailable if not
+    deadline = Deadline(300)                 # a page's time budget, shared by all its runs
+    words(image, lang="jpn", psm=3, deadline=deadline)
+    read_stacked(crops, lang="jpn", psm=6, gap=50, deadline=deadline)  # many pieces, one run
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import re
 import subprocess
+import time
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
 
 PROGRAM = "tesseract"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+class OcrUnavailable(Exception):
+    """Tesseract or one of its language packs is not installed: no page can be OCRed."""
 
 
 class TesseractError(Exception):
@@ -32,6 +44,24 @@ class TesseractTimeout(TesseractError):
     def __init__(self, seconds: float):
         super().__init__(f"tesseract timed out after {seconds:g} s")
         self.seconds = seconds
+
+
+@dataclass
+class Deadline:
+    """A page's OCR time budget, shared by all the Tesseract runs for that page."""
+
+    seconds: float
+    start: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.start = time.monotonic()
+
+    def left(self) -> float:
+        """Seconds left; TesseractTimeout once none are."""
+        left = self.seconds - (time.monotonic() - self.start)
+        if left <= 0:
+            raise TesseractTimeout(self.seconds)
+        return left
 
 
 @dataclass
@@ -62,9 +92,27 @@ class Orientation:
     script: str
 
 
-def version() -> str:
-    out = _call(["--version"], None, timeout=30)
-    return out.splitlines()[0].split()[-1]
+# The Debian package of each language (the Makefile installs them).
+PACKAGES = {"jpn_vert": "tesseract-ocr-jpn-vert"}  # the others are tesseract-ocr-LANG
+
+
+@functools.cache
+def languages() -> frozenset[str]:
+    """The installed language packs; OcrUnavailable when Tesseract itself cannot run."""
+    try:
+        out = _call(["--list-langs"], None, (30.0, 30.0))
+    except TesseractError as e:
+        raise OcrUnavailable(f"Tesseract cannot run ({e}): install tesseract-ocr") from None
+    return frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
+
+
+def require(langs=("jpn", "jpn_vert", "osd")) -> None:
+    """Raise OcrUnavailable, with the package to install, unless every language is there."""
+    missing = [lang for lang in langs if lang not in languages()]
+    if missing:
+        raise OcrUnavailable(
+            f"Tesseract language pack {', '.join(missing)} missing: install "
+            + " ".join(PACKAGES.get(lang, f"tesseract-ocr-{lang}") for lang in missing))
 
 
 def pgm(image: np.ndarray) -> bytes:
@@ -79,20 +127,78 @@ def words(
     lang: str = "jpn",
     psm: int = 6,
     dpi: int = 300,
-    timeout: float = 300.0,
+    deadline: Deadline | None = None,
     config: dict[str, str] | None = None,
 ) -> list[Word]:
     """OCR an image; the recognized words with their boxes and confidences, in reading order."""
     args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for key, value in (config or {}).items():
         args += ["-c", f"{key}={value}"]
-    return parse_tsv(_call(["stdin", "stdout", *args, "tsv"], pgm(image), timeout))
+    return parse_tsv(_call(["stdin", "stdout", *args, "tsv"], pgm(image), _left(deadline)))
 
 
-def orientation(image: np.ndarray, *, dpi: int = 300, timeout: float = 60.0) -> Orientation | None:
+def read_stacked(
+    crops: list[np.ndarray],
+    *,
+    gap: int,
+    margin: int | None = None,
+    across: bool = False,
+    paper: int = 255,
+    lang: str = "jpn",
+    psm: int = 6,
+    dpi: int = 300,
+    deadline: Deadline | None = None,
+) -> list[list[Word]]:
+    """Many image pieces read in one Tesseract run (a process per piece would cost more than
+    the reading): the words of each piece, in the piece's own coordinates.
+
+    The pieces are stacked top to bottom `gap` pixels apart (or, `across`, side by side right
+    to left, for vertical text) with `margin` (default `gap`) of paper round them. A word
+    belongs to the piece its centre falls in, or to the nearest one within half a gap.
+    """
+    if not crops:
+        return []
+    margin = gap if margin is None else margin
+    axis = 1 if across else 0
+    sizes = [c.shape[axis] for c in crops]
+    starts, at = [], gap
+    for size in sizes:
+        starts.append(at)
+        at += size + gap
+    depth = max(c.shape[1 - axis] for c in crops) + 2 * margin
+    shape = (depth, at) if across else (at, depth)
+    stack = np.full(shape, paper, np.uint8)
+    if across:  # the first piece rightmost, as vertical columns are read
+        starts = [at - s - size for s, size in zip(starts, sizes)]
+    for crop, s in zip(crops, starts):
+        h, w = crop.shape
+        if across:
+            stack[margin:margin + h, s:s + w] = crop
+        else:
+            stack[s:s + h, margin:margin + w] = crop
+    order = sorted(range(len(crops)), key=lambda k: starts[k])
+    bounds = [starts[k] - gap / 2 for k in order]
+    out: list[list[Word]] = [[] for _ in crops]
+    for w in words(stack, lang=lang, psm=psm, dpi=dpi, deadline=deadline):
+        center = w.left + w.width / 2 if across else w.top + w.height / 2
+        n = bisect_right(bounds, center) - 1
+        if n < 0:
+            continue
+        k = order[n]
+        if center >= starts[k] + sizes[k] + gap / 2:
+            continue
+        dx, dy = (starts[k], margin) if across else (margin, starts[k])
+        out[k].append(Word(w.text, w.conf, w.left - dx, w.top - dy, w.width, w.height,
+                           w.block, w.par, w.line))
+    return out
+
+
+def orientation(image: np.ndarray, *, dpi: int = 300,
+                deadline: Deadline | None = None) -> Orientation | None:
     """Orientation and script detection (`--psm 0`); None when Tesseract finds too little text."""
     try:
-        out = _call(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)], pgm(image), timeout)
+        out = _call(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)], pgm(image),
+                    _left(deadline))
     except TesseractError as e:
         if "Too few characters" in e.detail:
             return None
@@ -130,13 +236,24 @@ def parse_tsv(tsv: str) -> list[Word]:
     return out
 
 
-def _call(args: list[str], stdin: bytes | None, timeout: float) -> str:
+DEFAULT_TIMEOUT = 300.0  # seconds, for a run without a page deadline
+
+
+def _left(deadline: Deadline | None) -> tuple[float, float]:
+    """(seconds for this run, the budget to report when it runs out)."""
+    if deadline is None:
+        return DEFAULT_TIMEOUT, DEFAULT_TIMEOUT
+    return deadline.left(), deadline.seconds
+
+
+def _call(args: list[str], stdin: bytes | None, timeout: tuple[float, float]) -> str:
+    seconds, budget = timeout
     try:
         proc = subprocess.run(
-            [PROGRAM, *args], input=stdin, capture_output=True, env=ENV, timeout=timeout
+            [PROGRAM, *args], input=stdin, capture_output=True, env=ENV, timeout=seconds
         )
     except subprocess.TimeoutExpired:
-        raise TesseractTimeout(timeout) from None
+        raise TesseractTimeout(budget) from None
     except OSError as e:
         raise TesseractError(f"cannot run {PROGRAM}: {e.strerror}") from None
     out = proc.stdout.decode("utf-8", "replace")

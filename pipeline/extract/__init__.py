@@ -4,7 +4,9 @@
 
 The kind of file is told by its first bytes, never by its name. Whatever is wrong with a file
 (empty, truncated, encrypted, too many pages or pixels, OCR too slow) is raised as
-`pipeline.errors.InputError` with a short reason, not as a library traceback.
+`pipeline.errors.InputError` with a short reason, not as a library traceback. A machine without
+Tesseract or its Japanese language packs raises `tesseract.OcrUnavailable` once, before the
+first page to OCR.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .._exec import tesseract
 from ..errors import InputError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Page
-from . import images, pdf, sniff, textlayer
+from . import images, pdf, private_use, running, sniff, textlayer
 from .ocr import ocr_page
 
 __all__ = ["extract_pages", "page_count"]
@@ -64,17 +66,24 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
         _check_pages(path, n, limits)
         pages: list[Page | None] = []
         to_ocr: list[int] = []
+        glyphs = private_use.Glyphs()
+        margins: dict[int, list[str]] = {}
         for index in range(n):
             page = pdf.load_page(doc, index, path)
             chars = pdf.read_chars(page)
             if textlayer.unusable(chars) is None and not _mostly_image(page, chars):
-                pages.append(textlayer.read(page, index + 1, chars))
+                pages.append(textlayer.read(page, index + 1, chars,
+                                            tesseract.Deadline(limits.page_timeout), glyphs,
+                                            margins))
                 done(1)
             else:
                 pages.append(None)
                 to_ocr.append(index)
             with pdf.LOCK:
                 page.close()
+
+        if to_ocr:
+            tesseract.require()
 
         def job(index: int) -> Page:
             page = pdf.load_page(doc, index, path)
@@ -90,21 +99,28 @@ def _extract_pdf(path: Path, limits: Limits, workers: int, done: Callable[[int],
 
         for index, page in zip(to_ocr, _map(job, to_ocr, workers)):
             pages[index] = page
-        return pages  # type: ignore[return-value]
+        return running.strip(pages, margins)  # type: ignore[arg-type]
     finally:
         with pdf.LOCK:
             doc.close()
 
 
-def _mostly_image(page, chars) -> bool:
-    """A scan with a few words of real text on it (a stamp, a header added later): OCR it."""
+def _mostly_image(page, chars: pdf.Chars) -> bool:
+    """A scan with a few words of real text on it (a stamp, a header added later), or with an
+    invisible layer another program's OCR laid over it (read again: ours reads Japanese
+    scans better, and the layer's quality is unknown): OCR it."""
     visible = sum(1 for c in chars if not c.generated and not c.text.isspace())
-    return visible < 50 and pdf.image_coverage(page) > 0.5
+    return ((visible < 50 or chars.invisible >= INVISIBLE_LAYER)
+            and pdf.image_coverage(page) > 0.5)
+
+
+INVISIBLE_LAYER = 0.9  # share of a page's text drawn invisible that makes it an OCR layer
 
 
 def _extract_images(path: Path, limits: Limits, workers: int, done: Callable[[int], None]) -> list[Page]:
     n = images.count_frames(path)
     _check_pages(path, n, limits)
+    tesseract.require()
 
     def job(index: int) -> Page:
         gray, dpi = images.load_frame(path, index, limits, _check_pixels)

@@ -2,7 +2,8 @@
 
 Works on positioned characters (pdf.Char): PDFium's order is kept for horizontal text, where it
 is reliable, and replaced by a geometric column order for vertical text (縦書き), where it is
-not (pdfplumber's default order scrambles it too). `blocks_in_order` orders OCR paragraphs.
+not (pdfplumber's default order scrambles it too). `blocks_in_order` orders OCR paragraphs,
+`columns_in_order` the columns of a vertical OCR page.
 """
 
 from __future__ import annotations
@@ -12,18 +13,29 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from . import grid
 from .pdf import Char
+
+if TYPE_CHECKING:
+    from .._exec.tesseract import Word
 
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
 def is_cjk(ch: str) -> bool:
-    return ord(ch) >= 0x2E80 and unicodedata.category(ch)[0] in "LN"
+    return len(ch) == 1 and ord(ch) >= 0x2E80 and unicodedata.category(ch)[0] in "LN"
 
 
 def visible(chars: list[Char]) -> list[Char]:
-    return [c for c in chars if not c.generated and not c.text.isspace()]
+    return [c for c in chars if not c.generated and c.text.strip()]
+
+
+def em(chars: list[Char]) -> float:
+    """The page's usual character size (points): the median height of its characters."""
+    heights = [c.bottom - c.top for c in chars if not c.generated and c.bottom > c.top]
+    return statistics.median(heights) if heights else 10.0
 
 
 # Horizontal text ----------------------------------------------------------------------------
@@ -47,9 +59,35 @@ def horizontal_text(chars: list[Char], tables: list[tuple[grid.Grid, list[list[s
                 continue
         out.append(c.text)
     text = "".join(out).replace("\r\n", "\n").replace("\r", "\n")
+    # The thousands separator of a letter-spaced amount (「1 , 1 9 2 , 8 9 3 千円」, its
+    # digits rejoined above): spaced on both sides, which no one types.
+    text = _SPACED_SEPARATOR.sub(r"\1", text)
     # Drop the spaces PDFium puts around line breaks and the breaks left by table removal.
     text = re.sub(r"[ \u3000]*\n[ \u3000\n]*", "\n", text)
     return text.strip("\n ")
+
+
+def join_broken_lines(chars: list[Char]) -> list[Char]:
+    """The characters without the line breaks PDFium infers inside a line, before a glyph
+    whose box does not span the line's height (a hyphen drawn from a symbol font, whose box
+    is its ink): the next character follows on the right, its middle within the line."""
+    out: list[Char] = []
+    k, n = 0, len(chars)
+    while k < n:
+        c = chars[k]
+        if c.generated and c.text == "\r" and out and k + 2 < n and chars[k + 1].text == "\n":
+            prev, nxt = out[-1], chars[k + 2]
+            em = prev.bottom - prev.top
+            if (not prev.generated and not nxt.generated and em > 0
+                    and -0.2 * em <= nxt.x0 - prev.x1 < em and prev.top <= nxt.cy <= prev.bottom):
+                k += 2
+                continue
+        out.append(c)
+        k += 1
+    return out
+
+
+_SPACED_SEPARATOR = re.compile(r"(?<=[0-9０-９]) ([,，]) (?=[0-9０-９]{3}(?![0-9０-９]))")
 
 
 def _table_of(c: Char, tables) -> int | None:
@@ -72,6 +110,110 @@ def _letter_spaced_digits(chars: list[Char], i: int, n: int) -> bool:
     return 0 <= b.x0 - a.x1 < 0.6 * em and abs(a.cy - b.cy) < 0.3 * em
 
 
+# Multi-column horizontal text ---------------------------------------------------------------
+# A page of prose set in columns (a white paper's summary, a 官報 page): PDFium gives each
+# line in order but not always the columns, or their headings, in reading order.
+MIN_COLUMN_LINES = 5  # lines of prose on each side of a gutter, at least
+MIN_PROSE = 12  # characters: a line of prose, not a table's figure or label
+GUTTER = 0.8  # ems: the narrowest white gap between two columns
+
+
+@dataclass
+class TextLine:
+    """One line of a horizontal text layer, as PDFium breaks them, with its box."""
+
+    chars: list[Char]
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+    size: int = 0  # visible characters
+
+    def __post_init__(self) -> None:
+        x0 = top = float("inf")
+        x1 = bottom = float("-inf")
+        for c in self.chars:
+            if not c.generated and c.text.strip():
+                self.size += 1
+                x0, top = min(x0, c.x0), min(top, c.top)
+                x1, bottom = max(x1, c.x1), max(bottom, c.bottom)
+        if x0 == float("inf"):  # only spaces
+            c = self.chars[0]
+            x0, top, x1, bottom = c.x0, c.top, c.x1, c.bottom
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+
+    @property
+    def lines(self) -> list[str]:  # as blocks_in_order's blocks carry them
+        return [horizontal_text(self.chars, [])]
+
+
+def text_lines(chars: list[Char]) -> list[TextLine]:
+    """The page's lines in PDFium's order, split at its line breaks."""
+    out, current = [], []
+    for c in chars:
+        if c.text in ("\r", "\n"):
+            if visible(current):
+                out.append(TextLine(current))
+            current = []
+        else:
+            current.append(c)
+    if visible(current):
+        out.append(TextLine(current))
+    return out
+
+
+def in_columns(lines: list[TextLine], em: float) -> bool:
+    """Whether the page is prose set in columns: a white gutter that no line crosses, with
+    enough lines of prose on both sides of it at the same heights."""
+    prose = [line for line in lines if line.size >= MIN_PROSE]
+    if len(prose) < 2 * MIN_COLUMN_LINES:
+        return False
+    spans = sorted((line.x0, line.x1) for line in prose)
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER * em:
+            left = [line for line in prose if line.x1 <= reach]
+            right = [line for line in prose if line.x0 >= x0]
+            top = max(min(line.top for line in left), min(line.top for line in right))
+            bottom = min(max(line.bottom for line in left), max(line.bottom for line in right))
+            beside = [line for line in left + right if line.top < bottom and line.bottom > top]
+            if (sum(line.x1 <= reach for line in beside) >= MIN_COLUMN_LINES
+                    and sum(line.x0 >= x0 for line in beside) >= MIN_COLUMN_LINES):
+                return True
+        reach = max(reach, x1)
+    return False
+
+
+def column_text(lines: list[TextLine], tables: list[tuple[grid.Grid, list[list[str]]]],
+                em: float) -> str:
+    """Lines and tables of a page set in columns, in reading order (`blocks_in_order`:
+    column by column, a heading above its column before it)."""
+    blocks: list = [line for line in lines
+                    if not any(g.contains(line_cx(line), line_cy(line)) for g, _ in tables)]
+    for g, rows in tables:
+        blocks.append(Block(*g.bbox, grid.row_lines(rows)))
+    return "\n".join(text for b in blocks_in_order(blocks, em) for text in b.lines).strip("\n ")
+
+
+def line_cx(line) -> float:
+    return (line.x0 + line.x1) / 2
+
+
+def line_cy(line) -> float:
+    return (line.top + line.bottom) / 2
+
+
+@dataclass
+class Block:
+    """A block of lines for `blocks_in_order` (an OCR paragraph, a table as its rows)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    lines: list[str]
+
+
 # Vertical text --------------------------------------------------------------------------------
 
 
@@ -82,7 +224,7 @@ def is_vertical(chars: list[Char]) -> bool:
     prev = None
     for c in chars:
         if c.generated or not is_cjk(c.text):
-            prev = None if c.text == "\n" else prev
+            prev = None if c.text == "\n" and not c.generated else prev
             continue
         if prev is not None:
             em = max(prev.x1 - prev.x0, prev.bottom - prev.top, 1.0)
@@ -257,3 +399,87 @@ def blocks_in_order(blocks: list, em: float) -> list:
     if len(strips) > 1:
         return [b for strip in strips for b in blocks_in_order(strip, em)]
     return sorted(blocks, key=lambda b: (b.top, b.x0))
+
+
+# Vertical OCR pages: Tesseract's lines (columns) in reading order ---------------------------
+# Two pieces of one column share half the narrower one's width (OCR boxes overrun a little),
+# are at most 2 em apart, and together no longer than 1.15 x a usual column of the page (which
+# keeps the columns of two tiers apart).
+SAME_COLUMN, PIECE_GAP, COLUMN_LENGTH = 0.5, 2.0, 1.15
+OCR_TIER_GAP = 0.25  # OCR boxes overrun the glyphs a little: a quarter em between tiers is a gap
+
+
+@dataclass
+class _OcrLine:
+    """Tesseract's lines that make one column, with the box of their glyphs: punctuation (a
+    hanging 。, a speck read as .) left out, so that it does not bridge the gap between two
+    tiers."""
+
+    pieces: list[list[Word]]
+    x0: int = 0
+    top: int = 0
+    x1: int = 0
+    bottom: int = 0
+
+    def __post_init__(self) -> None:
+        words = [w for piece in self.pieces for w in piece]
+        glyphs = [w for w in words if not _PUNCTUATION.fullmatch(w.text)] or words
+        self.x0, self.top = min(w.left for w in glyphs), min(w.top for w in glyphs)
+        self.x1, self.bottom = max(w.right for w in glyphs), max(w.bottom for w in glyphs)
+
+    def overlap(self, other: _OcrLine) -> float:
+        """How much of the narrower one's width the two share."""
+        shared = min(self.x1, other.x1) - max(self.x0, other.x0)
+        return shared / max(1, min(self.x1 - self.x0, other.x1 - other.x0))
+
+
+_PUNCTUATION = re.compile(r"[、。,.，．・:;'\"`‘’“”]+")
+
+
+def columns_in_order(words: list[Word]) -> list[list[Word]]:
+    """Tesseract's lines of a vertical page (its columns) in reading order, each top down.
+
+    Tesseract's own block order puts a block it found late (a column it split in two, a
+    heading) after blocks to its left. Here the pieces of a column are joined again, and the
+    columns ordered as `vertical_text` orders a text layer, by recursive XY-cut: tiers
+    (段) top to bottom where a horizontal gap crosses the whole block, otherwise the widest
+    vertical gap splits it, right part first.
+    """
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        # A rule or frame edge across the columns is read as a row of |.
+        if w.text.strip("|"):
+            lines.setdefault((w.block, w.par, w.line), []).append(w)
+    found = [_OcrLine([sorted(ws, key=lambda w: w.top)]) for ws in lines.values()]
+    if not found:
+        return []
+    em = float(statistics.median([line.x1 - line.x0 for line in found]))
+    length = float(statistics.median([line.bottom - line.top for line in found]))
+    # Pieces one below the other, no longer together than a column of the page usually is
+    # (which keeps the columns of two tiers apart).
+    columns: list[_OcrLine] = []
+    for line in sorted(found, key=lambda line: line.top):
+        for k, column in enumerate(columns):
+            if (column.overlap(line) >= SAME_COLUMN and line.top - column.bottom <= PIECE_GAP * em
+                    and line.bottom - column.top <= COLUMN_LENGTH * length):
+                columns[k] = _OcrLine(column.pieces + line.pieces)
+                break
+        else:
+            columns.append(line)
+    return [piece for column in _ocr_xy_cut(columns, em) for piece in column.pieces]
+
+
+def _ocr_xy_cut(lines: list[_OcrLine], em: float) -> list[_OcrLine]:
+    return xy_cut(lines, em, OCR_TIER_GAP * em, _columns_right_to_left)
+
+
+def _columns_right_to_left(lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Columns whose boxes overlap a little (OCR boxes overrun): right to left, each top down
+    (a column Tesseract cut in two is one column here)."""
+    columns: list[list[_OcrLine]] = []
+    for line in sorted(lines, key=lambda s: -(s.x0 + s.x1)):
+        if columns and max(line.overlap(other) for other in columns[-1]) >= SAME_COLUMN:
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    return [line for column in columns for line in sorted(column, key=lambda s: s.top)]

@@ -12,9 +12,6 @@ cropped without its rulings, all stacked in one image.
 from __future__ import annotations
 
 import re
-import time
-from bisect import bisect_right
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -22,7 +19,7 @@ import numpy as np
 from .._exec import tesseract
 from ..model import OCR, Page, Table
 from . import grid, image, layout
-from .vertical import columns_in_order, fix_columns, fix_turned
+from .vertical import fix_columns, fix_turned
 
 # Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
 # the corpus scans it beat psm 4 and 6, which read across columns.
@@ -31,32 +28,19 @@ VERTICAL = {"lang": "jpn_vert", "psm": 3}
 TABLE = {"lang": "jpn", "psm": 6}
 LOW_CONFIDENCE = 45.0  # below this a horizontal reading may be of an upside-down page
 MIN_OSD_CONFIDENCE = 2.0  # Tesseract's own guidance: below ~2 the orientation is a guess
-
-
-@dataclass
-class Deadline:
-    """The page's OCR time budget, shared by all the Tesseract runs for that page."""
-
-    seconds: float
-    start: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.start = time.monotonic()
-
-    def left(self) -> float:
-        left = self.seconds - (time.monotonic() - self.start)
-        if left <= 0:
-            raise tesseract.TesseractTimeout(self.seconds)
-        return left
+# Table cells, as fractions of an inch (dpi // n): the cells are stacked 1/6 inch apart with
+# 1/15 inch of paper on their left, cropped 1/36 inch inside their rulings, and skipped with
+# less than 1/10 inch worth of ink pixels.
+CELL_GAP, CELL_PAD, RULING_INSET, MIN_CELL_INK = 6, 15, 36, 10
 
 
 def ocr_page(gray: np.ndarray, number: int, *, dpi: int = 300, timeout: float = 300.0) -> Page:
     """Read a grayscale page image (text dark on light) at `dpi`."""
-    deadline = Deadline(timeout)
+    deadline = tesseract.Deadline(timeout)
     mask = image.ink(gray)
     rotation, vertical = 0, False
     if image.direction(mask) == "v":
-        osd = tesseract.orientation(255 - mask, dpi=dpi, timeout=deadline.left())
+        osd = tesseract.orientation(255 - mask, dpi=dpi, deadline=deadline)
         if osd and osd.rotate in (90, 270) and osd.confidence >= MIN_OSD_CONFIDENCE:
             rotation = osd.rotate
         else:
@@ -66,7 +50,7 @@ def ocr_page(gray: np.ndarray, number: int, *, dpi: int = 300, timeout: float = 
         mask = image.ink(gray)
     page = _read(gray, mask, number, vertical, dpi, deadline)
     if not vertical and (page.confidence or 0) < LOW_CONFIDENCE and page.text:
-        osd = tesseract.orientation(255 - mask, dpi=dpi, timeout=deadline.left())
+        osd = tesseract.orientation(255 - mask, dpi=dpi, deadline=deadline)
         if osd and osd.rotate == 180 and osd.confidence >= MIN_OSD_CONFIDENCE:
             rotation = (rotation + 180) % 360
             gray = image.turn(gray, 180)
@@ -83,19 +67,19 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
         gray = image.rotate(gray, angle)
         mask = image.ink(gray)
     if vertical:
-        words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **VERTICAL)
+        words = tesseract.words(gray, dpi=dpi, deadline=deadline, **VERTICAL)
         words = fix_columns(gray, mask, words, dpi=dpi, deadline=deadline)
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
     if not grids:
-        words = tesseract.words(gray, dpi=dpi, timeout=deadline.left(), **HORIZONTAL)
+        words = tesseract.words(gray, dpi=dpi, deadline=deadline, **HORIZONTAL)
         return Page(number, _text(words, [], dpi), OCR, _confidence(words))
     # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
     # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
     # cells whose text sits at different heights. The cells go to Tesseract stacked in one
     # image, so one process reads them all.
-    page_words = tesseract.words(_without(gray, grids), dpi=dpi, timeout=deadline.left(),
+    page_words = tesseract.words(_without(gray, grids), dpi=dpi, deadline=deadline,
                                  **HORIZONTAL)
     cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
     tables = [Table(number, rows, header_cols=grid.header_columns(rows),
@@ -124,9 +108,8 @@ def _read_cells(gray, mask, lines_mask, grids, dpi, deadline):
     erased[cv2.dilate(lines_mask, np.ones((7, 7), np.uint8)) > 0] = paper
     ink = mask.copy()
     ink[lines_mask > 0] = 0
-    gap, pad, inset = dpi // 6, dpi // 15, dpi // 36
-    crops, keys, starts = [], [], []
-    y = gap
+    inset = dpi // RULING_INSET
+    crops, keys = [], []
     for k, g in enumerate(grids):
         for r, row in enumerate(g.rows):
             for c, box in enumerate(row):
@@ -135,26 +118,19 @@ def _read_cells(gray, mask, lines_mask, grids, dpi, deadline):
                 x0, top, x1, bottom = (int(round(v)) for v in box)
                 # Keep clear of the rulings: their remnants make 日 read as 晶.
                 inner = (slice(top + inset, bottom - inset), slice(x0 + inset, x1 - inset))
-                if np.count_nonzero(ink[inner]) < dpi // 10:  # an empty cell, or specks
+                if np.count_nonzero(ink[inner]) < dpi // MIN_CELL_INK:  # empty, or specks
                     continue
                 crops.append(erased[inner])
                 keys.append((k, r, c))
-                starts.append(y)
-                y += crops[-1].shape[0] + gap
     rows = [[[""] * len(row) for row in g.rows] for g in grids]
-    if not crops:
-        return rows, []
-    stack = np.full((y, max(c.shape[1] for c in crops) + 2 * pad), paper, np.uint8)
-    for crop, start in zip(crops, starts):
-        stack[start:start + crop.shape[0], pad:pad + crop.shape[1]] = crop
-    words = tesseract.words(stack, dpi=dpi, timeout=deadline.left(), **TABLE)
-    parts: dict[int, list[tesseract.Word]] = {}
-    for w in words:
-        if not _noise(w):
-            parts.setdefault(bisect_right(starts, w.top + w.height / 2) - 1, []).append(w)
-    for n, cell_words in parts.items():
-        k, r, c = keys[n]
-        rows[k][r][c] = fix_digit_groups(grid.join_lines("\n".join(_lines(cell_words))))
+    read = tesseract.read_stacked(crops, gap=dpi // CELL_GAP, margin=dpi // CELL_PAD,
+                                  paper=paper, dpi=dpi, deadline=deadline, **TABLE)
+    words = []
+    for (k, r, c), cell_words in zip(keys, read):
+        words += cell_words
+        cell_words = [w for w in cell_words if not _noise(w)]
+        if cell_words:
+            rows[k][r][c] = fix_digit_groups(grid.join_lines("\n".join(_lines(cell_words))))
     return rows, words
 
 
@@ -191,15 +167,6 @@ def _join(words: list[tesseract.Word], vertical: bool = False) -> str:
     return "".join(out)
 
 
-@dataclass
-class _Block:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    lines: list[str]
-
-
 def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
     """Page text: Tesseract's blocks and the tables (as tab-separated rows) in reading order."""
     words = [w for w in words if not _noise(w)]
@@ -207,12 +174,12 @@ def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
     for w in words:
         by_block.setdefault((w.block, w.par), []).append(w)
     blocks = [
-        _Block(min(w.left for w in ws), min(w.top for w in ws), max(w.right for w in ws),
+        layout.Block(min(w.left for w in ws), min(w.top for w in ws), max(w.right for w in ws),
                max(w.bottom for w in ws), _lines(ws))
         for ws in by_block.values()
     ]
     for g, rows in tables:
-        blocks.append(_Block(*g.bbox, grid.row_lines(rows)))
+        blocks.append(layout.Block(*g.bbox, grid.row_lines(rows)))
     em = float(np.median([w.height for w in words])) if words else dpi / 7
     ordered = layout.blocks_in_order(blocks, em)
     # A blank line between paragraphs, so that normalization never joins across them.
@@ -235,7 +202,7 @@ def _vertical_text(words: list[tesseract.Word]) -> str:
     changes."""
     out: list[str] = []
     previous = None
-    for column in columns_in_order([w for w in words if not _noise(w)]):
+    for column in layout.columns_in_order([w for w in words if not _noise(w)]):
         paragraph = (column[0].block, column[0].par)
         if out and paragraph != previous:
             out.append("")

@@ -22,6 +22,7 @@ from ..errors import InputError
 from . import grid
 
 LOCK = threading.RLock()
+MIN_FONT_SIZE = 2.0  # points: a smaller reported size is a font scaled by the text matrix
 
 
 @dataclass(slots=True)
@@ -32,7 +33,8 @@ class Char:
     top: float  # top-down page coordinates, in points
     x1: float
     bottom: float
-    size: float  # font size in points (0 for generated characters)
+    size: float  # font size in points (0 for generated characters, or unknown)
+    index: int = -1  # in PDFium's text page
 
     @property
     def cx(self) -> float:
@@ -78,15 +80,43 @@ def page_size(page: pdfium.PdfPage) -> tuple[float, float]:
         return page.get_size()
 
 
-def read_chars(page: pdfium.PdfPage) -> list[Char]:
-    """Every character of the text layer in PDFium's reading order, with its box."""
+def _to_view(page: pdfium.PdfPage):
+    """A function from PDF user space (y up) to the page as displayed: top-down coordinates
+    with the page's /Rotate applied (a landscape page stored upright and turned by /Rotate
+    has its lines running down the stored page)."""
+    x0, y0, x1, y1 = page.get_mediabox()
+    rotation = page.get_rotation() % 360
+    if rotation == 90:
+        return lambda x, y: (y - y0, x - x0)
+    if rotation == 180:
+        return lambda x, y: (x1 - x, y - y0)
+    if rotation == 270:
+        return lambda x, y: (y1 - y, x1 - x)
+    return lambda x, y: (x - x0, y1 - y)
+
+
+class Chars(list):
+    """A page's characters, and the share of them drawn invisible (text render mode 3: the
+    layer an OCR program lays over a scan), from a sample."""
+
+    invisible: float = 0.0
+
+
+INVISIBLE_SAMPLE = 8  # characters whose render mode is looked up
+
+
+def read_chars(page: pdfium.PdfPage) -> Chars:
+    """Every character of the text layer in PDFium's reading order, with its box as the
+    page is displayed."""
     with LOCK:
         textpage = page.get_textpage()
-        top_y = page.get_mediabox()[3]
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
         left, right, bottom, top = (raw.c_double() for _ in range(4))
-        chars = []
+        # Pages without /Rotate (nearly all) take the short way: y flipped.
+        view = _to_view(page) if page.get_rotation() % 360 else None
+        top_y = page.get_mediabox()[3]
+        chars = Chars()
         for i in range(n):
             code = raw.FPDFText_GetUnicode(tp, i)
             if code == 0:
@@ -94,11 +124,39 @@ def read_chars(page: pdfium.PdfPage) -> list[Char]:
             generated = bool(raw.FPDFText_IsGenerated(tp, i))
             raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
             size = 0.0 if generated else raw.FPDFText_GetFontSize(tp, i)
+            if size < MIN_FONT_SIZE:
+                # A font set at size 1 and scaled by the text matrix (common in CID-keyed
+                # PDFs): unknown here (`loose_sizes` finds it where it matters).
+                size = 0.0
+            if view is None:
+                x0, y0, x1, y1 = left.value, top_y - top.value, right.value, top_y - bottom.value
+            else:
+                (ax, ay), (bx, by) = view(left.value, top.value), view(right.value, bottom.value)
+                x0, y0, x1, y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
             chars.append(Char(chr(code) if code < 0x110000 else "\ufffd", generated,
-                              left.value, top_y - top.value, right.value, top_y - bottom.value,
-                              size))
+                              x0, y0, x1, y1, size, i))
+        shown = [c.index for c in chars if not c.generated and not c.text.isspace()]
+        if shown:
+            step = max(1, len(shown) // INVISIBLE_SAMPLE)
+            sample = shown[::step][:INVISIBLE_SAMPLE]
+            hidden = sum(raw.FPDFTextObj_GetTextRenderMode(raw.FPDFText_GetTextObject(tp, i))
+                         == raw.FPDF_TEXTRENDERMODE_INVISIBLE for i in sample)
+            chars.invisible = hidden / len(sample)
         textpage.close()
         return chars
+
+
+def loose_sizes(page: pdfium.PdfPage, chars: list[Char]) -> None:
+    """Set the unknown sizes of characters from their loose boxes (the font's ascent to
+    descent, across its advance): the em a vertical column is set in."""
+    with LOCK:
+        textpage = page.get_textpage()
+        loose = raw.FS_RECTF()
+        for c in chars:
+            if not c.size and not c.generated and c.index >= 0:
+                raw.FPDFText_GetLooseCharBox(textpage.raw, c.index, loose)
+                c.size = max(loose.right - loose.left, loose.top - loose.bottom)
+        textpage.close()
 
 
 def image_coverage(page: pdfium.PdfPage) -> float:
@@ -116,7 +174,7 @@ def ruling_edges(page: pdfium.PdfPage) -> list[dict]:
     """Straight horizontal and vertical segments of the page's vector paths (table rulings,
     cell borders, filled thin rectangles), in top-down coordinates."""
     with LOCK:
-        top_y = page.get_mediabox()[3]
+        view = _to_view(page)
         edges = []
         matrices = {0: (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)}
         x, y = raw.c_float(), raw.c_float()
@@ -139,10 +197,10 @@ def ruling_edges(page: pdfium.PdfPage) -> list[dict]:
                     start = current = point
                     continue
                 if kind == raw.FPDF_SEGMENT_LINETO and current is not None:
-                    _add_edge(edges, current, point, top_y)
+                    _add_edge(edges, view(*current), view(*point))
                 current = point
                 if raw.FPDFPathSegment_GetClose(seg) and start is not None:
-                    _add_edge(edges, current, start, top_y)
+                    _add_edge(edges, view(*current), view(*start))
                     current = start
         return edges
 
@@ -159,12 +217,13 @@ def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _add_edge(edges: list, p: tuple, q: tuple, top_y: float) -> None:
+def _add_edge(edges: list, p: tuple, q: tuple) -> None:
+    """A straight segment between two points in top-down page coordinates."""
     (x0, y0), (x1, y1) = p, q
     if abs(y1 - y0) < 0.5 and abs(x1 - x0) >= 1:
-        edges.append(grid.edge(min(x0, x1), top_y - y0, max(x0, x1), top_y - y0))
+        edges.append(grid.edge(min(x0, x1), y0, max(x0, x1), y0))
     elif abs(x1 - x0) < 0.5 and abs(y1 - y0) >= 1:
-        edges.append(grid.edge(x0, top_y - max(y0, y1), x0, top_y - min(y0, y1)))
+        edges.append(grid.edge(x0, min(y0, y1), x0, max(y0, y1)))
 
 
 def render(page: pdfium.PdfPage, dpi: int) -> np.ndarray:

@@ -35,6 +35,7 @@ import re
 import unicodedata
 
 from pipeline.ja.chars import is_japanese
+from pipeline.ja import radicals
 from pipeline.ja.spacing import fix_spaces
 
 # Characters NFKC must not touch.
@@ -52,6 +53,7 @@ def fold(text: str) -> str:
     text = text.replace("\uff5e", _WAVE_DASH)
     if text.isascii():
         return text
+    text = radicals.unify(text)  # radicals standing for kanji, which NFKC keeps (ja/radicals.py)
     out, pos = [], 0
     for match in _KEEP.finditer(text):
         out.append(unicodedata.normalize("NFKC", text[pos:match.start()]))
