@@ -217,7 +217,10 @@ class DaskCluster:
             return self.client.submit(read_file, job, key=f"read-{job.sha256[:16]}-{uuid.uuid4().hex}",
                                       pure=False)
 
-        yield from _Window(self._window()).run(jobs, submit, as_completed)
+        def completed():
+            return as_completed(loop=self.client.loop)
+
+        yield from _Window(self._window()).run(jobs, submit, completed)
 
     def close(self) -> None:
         self.client.close()

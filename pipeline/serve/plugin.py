@@ -82,7 +82,7 @@ def extra_template_vars(datasette, request):
     async def inner():
         try:
             db = await views.archive_database(datasette)
-        except Exception:
+        except views.Missing:  # Datasette serving other databases only: no archive footer
             return {}
         info = await views.archive_info(db)
         served = info.get("version")
