@@ -7,8 +7,14 @@ Absolute times drift on shared machines; the ratios are what the goals (issue 5)
      archive size and build time, adding one document to it vs to an empty archive (≤ 1.5×)
   4. peak RSS (whole process tree) while ingesting the budget book (≤ 2 GiB)
   5. re-ingest of the whole unchanged corpus (≤ 0.5 s), beside `python -c pass`
+  6. scale-out (issue 10): the corpus read through a local 2-worker Dask cluster vs the local
+     process pool with 2 workers (≤ 1.1×); pages/s with 1 and 2 workers, born-digital and scanned
+  7. the single writer: documents/s loaded (one transaction per file, extracted/ JSON included)
 
-Usage: python bench/run.py [--only born_digital,scanned,search,reingest] [--docs 100000]
+Usage: python bench/run.py [--only born_digital,scanned,search,reingest,scale_out,writer]
+                           [--docs 100000]
+(`--only search --docs 1000000` is the million-document search run: hours here, not run by
+`make bench`.)
 """
 
 from __future__ import annotations
@@ -208,9 +214,80 @@ def bench_reingest(tmp: Path) -> None:
            f"{base * 1000:.0f} ms (python -c pass)", f"{t / base:.1f}×", "≤ 0.5 s")
 
 
+def pdf_pages(files: list[Path]) -> int:
+    import pypdfium2
+
+    total = 0
+    for f in files:
+        doc = pypdfium2.PdfDocument(str(f))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def ingest_time(files: list[Path], tmp: Path, tag: str, *options: str) -> float:
+    """Wall time of a whole `pipeline ingest` of `files` into a new archive."""
+    return timed([*PIPELINE, "ingest", "-q", "--db", str(tmp / f"{tag}.db"),
+                  "--extracted-dir", str(tmp / f"ex-{tag}"), *options, *map(str, files)],
+                 stderr=subprocess.DEVNULL)
+
+
+def bench_scale_out(tmp: Path) -> None:
+    """Each set of the corpus read on 1 and 2 local workers and on a 2-worker Dask LocalCluster
+    (started before the clock; its workers, like the pool's, load GiNZA during the run)."""
+    from distributed import LocalCluster
+
+    sets = {name: sorted((REPO / "corpus" / name).glob("*.pdf")) for name in ("born-digital", "scanned")}
+    totals = {"pool": 0.0, "dask": 0.0}
+    for name, files in sets.items():
+        pages = pdf_pages(files)
+        print(f"scale-out: {name}, {len(files)} files, {pages} pages", flush=True)
+        one = ingest_time(files, tmp, f"{name}-w1", "--workers", "1")
+        two = ingest_time(files, tmp, f"{name}-w2", "--workers", "2")
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None, env={"OMP_THREAD_LIMIT": "1"}) as cluster:
+            dask = ingest_time(files, tmp, f"{name}-dask", "--scheduler", cluster.scheduler_address)
+        totals["pool"] += two
+        totals["dask"] += dask
+        record(f"{name}: pages/s, 1 worker → 2 workers (pool)",
+               f"{pages / one:.2f} → {pages / two:.2f} pages/s", f"{one:.1f} s → {two:.1f} s",
+               f"{one / two:.2f}× faster", "report")
+        record(f"{name}: 2-worker Dask cluster vs 2-worker pool", f"{dask:.1f} s "
+               f"({pages / dask:.2f} pages/s)", f"{two:.1f} s", f"{dask / two:.2f}×", "≤ 1.1×")
+    record("corpus (both sets): 2-worker Dask cluster vs 2-worker pool", f"{totals['dask']:.1f} s",
+           f"{totals['pool']:.1f} s", f"{totals['dask'] / totals['pool']:.2f}×", "≤ 1.1×")
+
+
+def bench_writer(tmp: Path, n_docs: int = 2000) -> None:
+    """What the ingesting process absorbs: documents loaded per second, each as its own file (JSON
+    from a worker parsed, written to extracted/, loaded with its manifest row in one
+    transaction), into an empty archive."""
+    from bench.scale import synthetic_documents
+    from pipeline.ingest import write_extracted
+    from pipeline.load.database import Archive
+    from pipeline.model import Document
+
+    print(f"writer: {n_docs:,} documents, one transaction each", flush=True)
+    payloads = [json.dumps(d.to_dict(), ensure_ascii=False) for d in synthetic_documents(n_docs)]
+    archive = Archive(tmp / "writer.db")
+    try:
+        t = time.perf_counter()
+        for payload in payloads:
+            doc = Document.from_dict(json.loads(payload))
+            write_extracted(doc, tmp / "ex-writer")
+            archive.add([doc], file={"path": f"/in/{doc.id}.pdf", "sha256": doc.sha256,
+                                     "status": "added", "pages": 1, "documents": 1,
+                                     "last_seen": "2026-01-01T00:00:00Z"})
+        elapsed = time.perf_counter() - t
+    finally:
+        archive.close()
+    record("single writer: documents loaded per second (empty archive)",
+           f"{n_docs / elapsed:.0f} documents/s", f"{elapsed:.1f} s for {n_docs:,}", "-", "report")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="reingest,born_digital,scanned,search")
+    parser.add_argument("--only", default="reingest,born_digital,scanned,search,scale_out,writer")
     parser.add_argument("--docs", type=int, default=100_000)
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

@@ -108,6 +108,11 @@ def test_cluster_address_from_the_environment(cluster, serial, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"{len(inputs)} file(s) added (10 document(s))" in result.stderr
     assert dump(tmp_path / "archive.db") == serial
+    # GiNZA was loaded at most once in each worker process, however many files it read.
+    from pipeline.analyze.nlp import get_nlp
+
+    loads = [info.misses for info in client.run(get_nlp.cache_info).values()]
+    assert max(loads) == 1 and min(loads) >= 0
 
 
 def test_local_process_pool_builds_the_serial_archive(serial, tmp_path):
