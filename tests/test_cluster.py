@@ -101,7 +101,7 @@ def test_cluster_with_a_worker_killed_mid_file_builds_the_serial_archive(cluster
 
 
 def test_cluster_address_from_the_environment(cluster, serial, tmp_path):
-    local, _ = cluster
+    local, client = cluster
     inputs = copy_inputs(tmp_path / "in")
     result = run_pipeline("ingest", "-q", "--db", tmp_path / "archive.db", tmp_path / "in",
                           env={"DASK_SCHEDULER_ADDRESS": local.scheduler_address})
