@@ -180,7 +180,7 @@ def serve(db_path, port, host, immutable):
 
     if not Path(db_path).is_file():
         _error(f"{db_path}: no such archive (run `pipeline ingest FILE...` or `make build` first)")
-        sys.exit(1)
+        sys.exit(ExitCode.archive)
     run_serve(db_path, port=port, host=host, immutable=immutable)
 
 
@@ -256,6 +256,9 @@ def reprocess(db_path, extracted_dir, ocr, workers, scheduler, quiet):
         f" {result.version_before} → {result.version_after}",
         err=True,
     )
+    if result.not_extracted:
+        click.echo(f"  {result.not_extracted} document(s) not in extracted/ were left as they are"
+                   " (--ocr reads their files again)", err=True)
     for path, reason in result.failed:
         click.echo(f"  failed: {path}: {reason}", err=True)
     if result.failed:

@@ -456,6 +456,7 @@ class ReprocessReport:
     version_before: str
     version_after: str
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), with --ocr
+    not_extracted: int = 0  # documents in the archive without their JSON in extracted/
 
 
 def reprocess(db_path: str | Path = DEFAULT_DB, *, extracted_dir: str | Path | None = None,
@@ -483,8 +484,10 @@ def reprocess(db_path: str | Path = DEFAULT_DB, *, extracted_dir: str | Path | N
         else:
             _reanalyze(archive, out_dir, workers, quiet)
         after = {d.id: d.to_dict() for d in read_extracted(out_dir)}
+        ids = {r[0] for r in archive.db.execute("select id from documents")}
         return ReprocessReport(
-            documents=len(archive.db.execute("select id from documents").fetchall()),
+            documents=len(ids),
+            not_extracted=len(ids - after.keys()),
             changed=sum(1 for i in after.keys() & before.keys() if after[i] != before[i]),
             added=len(after.keys() - before.keys()),
             removed=len(before.keys() - after.keys()),
