@@ -316,9 +316,9 @@ def bench_writer(tmp: Path, n_docs: int = 2000) -> None:
         for payload in payloads:
             doc = Document.from_dict(json.loads(payload))
             write_extracted(doc, tmp / "ex-writer")
-            archive.add([doc], file={"path": f"/in/{doc.id}.pdf", "sha256": doc.sha256,
-                                     "status": "added", "pages": 1, "documents": 1,
-                                     "last_seen": "2026-01-01T00:00:00Z"})
+            archive.add([doc], files=[{"path": f"/in/{doc.id}.pdf", "sha256": doc.sha256,
+                                      "status": "added", "pages": 1, "documents": 1,
+                                      "last_seen": "2026-01-01T00:00:00Z"}])
         elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
     finally:
         archive.close()

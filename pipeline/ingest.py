@@ -12,6 +12,7 @@ leaves the archive as it was; the next run finds the JSON already written and on
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -236,8 +237,7 @@ def _file_row(path: Path, sha256: str | None, status: str, *, error: str | None 
 class _Plan:
     path: Path
     sha256: str
-    known: list[str]
-    docs: list[Document] | None = None  # already in extracted/ (a run killed before loading)
+    known: list[str]  # ids of its documents already in the archive (re-read with --force)
 
 
 def _ingest_files(
@@ -253,16 +253,22 @@ def _ingest_files(
     progress: Callable[[int], None] | None,
     on_pages: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
-    """Plan every file (unchanged, already extracted, or to read), then read those to read on the
-    chosen runner, loading each as it completes. Manifest rows of files left as they were are
-    written together, at the end (one transaction, even if the run is interrupted)."""
+    """Plan each file (unchanged, refused, already extracted, or to read) as the runner asks for
+    work, read those to read on the runner, and load each as it completes. Planning is lazy: a
+    folder of thousands of files starts reading after its first files are hashed, not all."""
     from . import dispatch
 
-    untouched: list[dict] = []  # manifest rows of unchanged and refused files
+    done: list[FileResult] = []  # results found while planning, yielded as the run goes
+    manifest = _Manifest(archive)
     extracted = _ExtractedIndex(out_dir)
-    to_read: list[_Plan] = []
     copies: dict[str, list[Path]] = {}  # sha256 -> further paths holding the same bytes
-    try:
+    failures: dict[str, str] = {}  # sha256 -> reason, for its copies
+
+    def refuse(path: Path, sha: str | None, reason: str, **row) -> None:
+        manifest.add(_file_row(path, sha, "failed", error=reason, **row))
+        done.append(FileResult(str(path), "failed", reason=reason))
+
+    def plans() -> Iterator[_Plan]:
         for path in paths:
             try:
                 if not path.exists():
@@ -271,13 +277,10 @@ def _ingest_files(
                     raise InputError(path, "is a directory")
                 sha = sha256_file(path)
             except InputError as exc:
-                untouched.append(_file_row(path, None, "failed", error=exc.reason))
-                yield FileResult(str(path), "failed", reason=exc.reason)
+                refuse(path, None, exc.reason)
                 continue
             except OSError as exc:
-                reason = f"cannot read: {exc.strerror}"
-                untouched.append(_file_row(path, None, "failed", error=reason))
-                yield FileResult(str(path), "failed", reason=reason)
+                refuse(path, None, f"cannot read: {exc.strerror}")
                 continue
             if sha in copies:
                 copies[sha].append(path)
@@ -285,42 +288,47 @@ def _ingest_files(
             copies[sha] = []
             known = archive.known(sha)
             if known and not force:
-                untouched.append(_file_row(path, sha, "unchanged", documents=len(known),
-                                           pages=archive.pages_of(sha)))
-                yield FileResult(str(path), "unchanged", known)
+                manifest.add(_file_row(path, sha, "unchanged", documents=len(known),
+                                       pages=archive.pages_of(sha)))
+                done.append(FileResult(str(path), "unchanged", known))
                 continue
             plan = _Plan(path, sha, known)
-            if not force:
-                plan.docs = extracted.documents(sha) or None
-            if plan.docs is not None:  # read by a run that was stopped before loading it
-                yield _load(archive, plan, plan.docs, out_dir, pages=None, seconds=None)
+            docs = [] if force else extracted.documents(sha)
+            if docs:  # read by a run that was stopped before loading it
+                done.append(_load(archive, manifest, plan, docs, pages=None, seconds=None))
                 continue
-            to_read.append(plan)
+            yield plan
 
-        n, threads = len(to_read), dispatch.threads_per_file(workers, scheduler, len(to_read))
-
-        def jobs():
-            for plan in to_read:
-                if on_pages:
-                    from .extract import page_count
-
-                    try:
-                        on_pages(page_count(plan.path))
-                    except InputError:
-                        pass  # said when it is read
-                # This process reads its files from disk; workers get the bytes.
-                data = None if in_process else plan.path.read_bytes()
-                yield plan, dispatch.ReadJob(
-                    plan.sha256, plan.path.name, source_path_for(plan.path, archive_dir),
-                    data, limits, threads,
-                )
-
-        failures: dict[str, str] = {}  # sha256 -> reason, for its copies
-        if to_read:
-            runner = dispatch.runner_for(workers, scheduler, n, on_page=progress)
+    try:
+        pending = plans()
+        # The first two files to read decide where reading runs: the only one gets this
+        # process and all the workers for its pages; more go to the pool or the cluster.
+        head = list(itertools.islice(pending, 2))
+        yield from _drain(done)
+        if head:
+            runner = dispatch.runner_for(workers, scheduler, len(head), on_page=progress)
+            threads = dispatch.threads_per_file(workers, scheduler, len(head))
             in_process = isinstance(runner, dispatch.InProcess)
+
+            def jobs():
+                for plan in itertools.chain(head, pending):
+                    if on_pages:
+                        from .extract import page_count
+
+                        try:
+                            on_pages(page_count(plan.path))
+                        except InputError:
+                            pass  # said when it is read
+                    # This process reads its files from disk; workers get the bytes.
+                    data = None if in_process else plan.path.read_bytes()
+                    yield plan, dispatch.ReadJob(
+                        plan.sha256, plan.path.name, source_path_for(plan.path, archive_dir),
+                        data, limits, threads,
+                    )
+
             try:
                 for plan, job, outcome in runner.run(jobs()):
+                    yield from _drain(done)
                     if isinstance(outcome, BaseException):
                         reason = _worker_failure(outcome)
                         if reason is None:
@@ -330,30 +338,58 @@ def _ingest_files(
                         progress(outcome.pages or 0)
                     if outcome.documents is None:
                         failures[plan.sha256] = outcome.error
-                        untouched.append(_file_row(plan.path, plan.sha256, "failed",
-                                                   error=outcome.error, seconds=outcome.seconds,
-                                                   read=True))
-                        yield FileResult(str(plan.path), "failed", reason=outcome.error)
-                        continue
-                    docs = [Document.from_dict(d) for d in outcome.documents]
-                    _write_extracted(docs, plan, extracted, out_dir)
-                    yield _load(archive, plan, docs, out_dir, pages=outcome.pages,
-                                seconds=outcome.seconds)
+                        refuse(plan.path, plan.sha256, outcome.error, seconds=outcome.seconds,
+                               read=True)
+                    else:
+                        docs = [Document.from_dict(d) for d in outcome.documents]
+                        _write_extracted(docs, plan, extracted, out_dir)
+                        done.append(_load(archive, manifest, plan, docs, pages=outcome.pages,
+                                          seconds=outcome.seconds))
+                    yield from _drain(done)
             finally:
                 runner.close()
+        yield from _drain(done)
         # Further copies of the same bytes: unchanged once the first is in, or refused with it.
         for sha, others in copies.items():
             known = archive.known(sha) if others else []
             for path in others:
                 if known:
-                    untouched.append(_file_row(path, sha, "unchanged", documents=len(known),
-                                               pages=archive.pages_of(sha)))
-                    yield FileResult(str(path), "unchanged", known)
+                    manifest.add(_file_row(path, sha, "unchanged", documents=len(known),
+                                           pages=archive.pages_of(sha)))
+                    done.append(FileResult(str(path), "unchanged", known))
                 elif sha in failures:
-                    untouched.append(_file_row(path, sha, "failed", error=failures[sha]))
-                    yield FileResult(str(path), "failed", reason=failures[sha])
+                    refuse(path, sha, failures[sha])
+        yield from _drain(done)
     finally:
-        archive.record_files(untouched)
+        manifest.flush()
+
+
+def _drain(results: list[FileResult]) -> Iterator[FileResult]:
+    while results:
+        yield results.pop(0)
+
+
+class _Manifest:
+    """Manifest rows of files whose documents did not change (unchanged, refused): written with
+    the next file loaded (in its transaction), or by themselves every FLUSH_EVERY rows and at the
+    end, so that neither a run of unchanged files nor a long run costs a transaction per file."""
+
+    FLUSH_EVERY = 500
+
+    def __init__(self, archive):
+        self.archive, self.rows = archive, []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def take(self) -> list[dict]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    def flush(self) -> None:
+        self.archive.record_files(self.take())
 
 
 def _worker_failure(exc: BaseException) -> str | None:
@@ -374,13 +410,19 @@ def _write_extracted(docs: list[Document], plan: _Plan, extracted: "_ExtractedIn
             (out_dir / extracted_name(old)).unlink(missing_ok=True)
 
 
-def _load(archive, plan: _Plan, docs: list[Document], out_dir: Path, *, pages: int | None,
-          seconds: float | None) -> FileResult:
-    """One file's documents into the archive, with its manifest row, in one transaction."""
+def _load(archive, manifest: _Manifest, plan: _Plan, docs: list[Document], *,
+          pages: int | None, seconds: float | None) -> FileResult:
+    """One file's documents into the archive, with its manifest row (and those waiting), in one
+    transaction."""
     pages = pages or max(d.page_end for d in docs)
     row = _file_row(plan.path, plan.sha256, "added", pages=pages, documents=len(docs),
                     seconds=seconds, read=seconds is not None)
-    archive.add(docs, remove=plan.known, file=row)
+    waiting = manifest.take()
+    try:
+        archive.add(docs, remove=plan.known, files=[*waiting, row])
+    except BaseException:
+        manifest.rows[:0] = waiting  # not written: still to write
+        raise
     return FileResult(str(plan.path), "added", [d.id for d in docs], pages=pages)
 
 

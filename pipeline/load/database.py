@@ -202,11 +202,11 @@ class Archive:
     # --- writing -------------------------------------------------------------------------------
 
     def add(self, docs: list[Document], *, remove: Iterable[str] = (),
-            file: dict | None = None) -> None:
+            files: list[dict] = ()) -> None:
         """Add documents, replacing any rows with the same ids (pages, entities, tables, the
         full-text index), all in one transaction: either every document lands or none. In the
-        same transaction, the documents `remove` (ids) go, and `file`, the source file's
-        manifest row (`schema.FILES`), is recorded."""
+        same transaction, the documents `remove` (ids) go, and `files`, manifest rows
+        (`schema.FILES`: the source file's, and any others waiting), are recorded."""
         rows = rows_for(docs)  # built before taking the lock; bad input fails here
         ids = [d["id"] for d in rows.documents]
         gone = sorted(set(remove) - set(ids))
@@ -215,8 +215,8 @@ class Archive:
             self._delete(ids + gone)
             _insert_rows(self.db, rows)
             _write_info(self.db, total + _digests(self.db, ids))
-            if file:
-                _record_files(self.db, [file])
+            if files:
+                _record_files(self.db, list(files))
 
     def remove(self, ids: Iterable[str]) -> int:
         """Remove documents and everything derived from them; returns how many existed."""
