@@ -17,7 +17,6 @@ cache, and pool and Dask worker processes live for the whole run.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import tempfile
 import time
