@@ -6,9 +6,12 @@ JSON (extract, OCR, normalize, analyze): it may run on any machine, any number o
 killed half-way is simply run again elsewhere), and always gives the same documents, whose ids are
 content hashes.
 
-    with runner_for(workers=2, scheduler=None) as runner:
-        for job, outcome in runner.run(jobs):   # as they complete
-            ...                                  # outcome: a ReadResult, or the exception raised
+    runner = runner_for(workers=2, scheduler=None, files=2)
+    try:
+        for tag, job, outcome in runner.run((tag, job) for ...):   # as they complete
+            ...   # outcome: a ReadResult, or the exception the work raised
+    finally:
+        runner.close()
 
 GiNZA is loaded once per worker process: `analyze.nlp.get_nlp` is a lazily filled, process-wide
 cache, and pool and Dask worker processes live for the whole run.
@@ -248,14 +251,14 @@ def dask_setup(worker=None) -> None:
 
 def runner_for(workers: int, scheduler: str | None, files: int,
                on_page: Callable[[int], None] | None = None):
-    """The runner for `files` files: a Dask cluster when a scheduler address is given; else this
-    process when there is one file (it gets all `workers` for its pages) or one worker; else a
-    pool of `workers` processes."""
+    """The runner for `files` files to read (1, or more): a Dask cluster when a scheduler address
+    is given; else this process when there is one file (it gets all `workers` for its pages) or
+    one worker; else a pool of `workers` processes."""
     if scheduler:
         return DaskCluster(scheduler)
     if workers <= 1 or files <= 1:
         return InProcess(on_page)
-    return LocalPool(min(workers, files))
+    return LocalPool(workers)
 
 
 def threads_per_file(workers: int, scheduler: str | None, files: int) -> int:
