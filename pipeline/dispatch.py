@@ -211,7 +211,16 @@ class DaskCluster:
     kind = "Dask cluster"
 
     def __init__(self, address: str, connect_timeout: float = 10):
+        import logging
+
         from distributed import Client
+
+        # The client's own logging would print tracebacks on stderr when the scheduler goes
+        # away; that is said in one line (ClusterError) instead. Dask configures some of its
+        # loggers' levels one by one.
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.split(".")[0] == "distributed":
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
         try:
             self.client = Client(address, timeout=connect_timeout, set_as_default=False)
@@ -235,7 +244,22 @@ class DaskCluster:
         def completed():
             return as_completed(loop=self.client.loop)
 
-        yield from _Window(self._window()).run(jobs, submit, completed)
+        import asyncio
+        import concurrent.futures
+
+        from distributed.comm.core import CommClosedError
+
+        # Our futures are only ever cancelled when the client loses the scheduler.
+        lost = (asyncio.CancelledError, concurrent.futures.CancelledError, CommClosedError)
+        try:
+            for tag, job, outcome in _Window(self._window()).run(jobs, submit, completed):
+                if isinstance(outcome, lost):
+                    raise outcome
+                yield tag, job, outcome
+        except lost:
+            # What was loaded stays; the next run reads the rest.
+            raise ClusterError(f"{self.address}: lost the Dask scheduler; run the same command"
+                               " again to resume") from None
 
     def close(self) -> None:
         self.client.close()

@@ -171,3 +171,54 @@ def test_unreachable_scheduler_is_one_line_and_its_own_exit_code(tmp_path):
         "pipeline: error: tcp://127.0.0.1:9: cannot reach the Dask scheduler")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_scheduler_lost_mid_run_is_one_line_and_the_next_run_resumes(serial, tmp_path):
+    """`dask scheduler` and `dask worker` as separate programs, as on a real cluster; the
+    scheduler killed while files are being read."""
+    dask = Path(sys.executable).with_name("dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    scheduler = subprocess.Popen([str(dask), "scheduler", "--port", str(port), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    worker = subprocess.Popen([str(dask), "worker", address, "--nthreads", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                              start_new_session=True)
+    try:
+        inputs = copy_inputs(tmp_path / "in")
+        db = tmp_path / "archive.db"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "ingest", "-q", "--db", str(db), "--scheduler",
+             address, *map(str, inputs)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline and _files_added(db) < 1:
+            time.sleep(0.1)
+        scheduler.kill()
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 5, err
+        assert err.strip().splitlines()[-1] == (
+            f"pipeline: error: {address}: lost the Dask scheduler; "
+            "run the same command again to resume")
+        assert "Traceback" not in err
+        assert 1 <= _files_added(db) < len(inputs)
+    finally:
+        scheduler.kill()
+        os.killpg(worker.pid, signal.SIGKILL)
+        scheduler.wait()
+        worker.wait()
+    result = run_pipeline("ingest", "-q", "--workers", "1", "--db", db, *inputs)
+    assert result.returncode == 0, result.stderr
+    resumed = dump(db)
+    resumed.pop("files")
+    assert resumed == {k: v for k, v in serial.items() if k != "files"}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
