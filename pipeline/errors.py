@@ -11,7 +11,7 @@ traceback. Anything else that escapes is a bug and keeps its traceback.
 | 2 | usage: bad command line (click's own code) |
 | 3 | the archive database cannot be opened or written |
 | 4 | a program or data the pipeline needs is missing (Tesseract, a language pack) |
-| 5 | the Dask scheduler cannot be reached, or a worker pool broke down |
+| 5 | the Dask scheduler cannot be reached or was lost, or a local worker process died |
 | 130 | interrupted (Ctrl-C) |
 """
 
