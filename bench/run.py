@@ -11,8 +11,16 @@ Absolute times drift on shared machines; the ratios are what the goals (issue 5)
      lists, document pages and SQL on the live archive and its latest snapshot while an ingest
      writes: 0 failed requests, p95 ≤ 300 ms
   7. publishing the search bench's archive vs copying its file with fsync (≤ 2×), in `search`
+  8. scale-out (issue 10): the corpus read through a local 2-worker Dask cluster vs the local
+     process pool with 2 workers (≤ 1.1×); pages/s with 1 and 2 workers, born-digital and scanned
+  9. the single writer: documents/s loaded (one transaction per file, extracted/ JSON included)
+ 10. research views (issue 12), in `search`: variant-spelling search p95, /-/timeline p95 (≤ 1 s),
+     linking one document to its copies (≤ 50 ms)
 
-Usage: python bench/run.py [--only born_digital,scanned,search,reingest,load] [--docs 100000]
+Usage: python bench/run.py [--only born_digital,scanned,search,reingest,load,scale_out,writer]
+                           [--docs 100000]
+(`--only search --docs 1000000` is the million-document search run: hours here, not run by
+`make bench`.)
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import socket
 import statistics
 import subprocess
@@ -271,9 +280,121 @@ def bench_reingest(tmp: Path) -> None:
            f"{base * 1000:.0f} ms (python -c pass)", f"{t / base:.1f}×", "≤ 0.5 s")
 
 
+def pdf_pages(files: list[Path]) -> int:
+    import pypdfium2
+
+    total = 0
+    for f in files:
+        doc = pypdfium2.PdfDocument(str(f))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_of_workers(client) -> float:
+    """CPU seconds used so far by a Dask cluster's worker processes and their children (tesseract)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        for usage in client.run(resource.getrusage, who).values():
+            total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def ingest_run(files: list[Path], tmp: Path, tag: str, *options: str, client=None) -> tuple[float, float]:
+    """Wall time and CPU time (the ingesting process, its workers, Tesseract; and the Dask
+    workers when `client` is given) of a whole `pipeline ingest` of `files` into a new archive."""
+    cpu = cpu_of_children() + (cpu_of_workers(client) if client else 0.0)
+    wall = timed([*PIPELINE, "ingest", "-q", "--db", str(tmp / f"{tag}.db"),
+                  "--extracted-dir", str(tmp / f"ex-{tag}"), *options, *map(str, files)],
+                 stderr=subprocess.DEVNULL)
+    cpu = cpu_of_children() + (cpu_of_workers(client) if client else 0.0) - cpu
+    return wall, cpu
+
+
+def bench_scale_out(tmp: Path) -> None:
+    """Each set of the corpus read on 1 and 2 local workers and on a 2-worker Dask LocalCluster
+    (started, GiNZA loaded in its workers, before the clock: a cluster outlives one command).
+
+    Wall times on a machine shared with other jobs drift with its load; CPU seconds (of every
+    process doing the work) do not, and are what a cluster of dedicated cores would spend."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    # Worker settings docs/scale.md recommends for this workload: no statistical profiler (it
+    # samples the worker's threads every 10 ms) and glibc's own malloc thresholds (the nanny's
+    # MALLOC_TRIM_THRESHOLD_ makes every freed page image go back to the system, to be faulted in
+    # again for the next one).
+    dask.config.set({"distributed.worker.profile.enabled": False,
+                     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1}})
+    sets = {name: sorted((REPO / "corpus" / name).glob("*.pdf")) for name in ("born-digital", "scanned")}
+    totals = {"pool": [0.0, 0.0], "dask": [0.0, 0.0]}
+    for name, files in sets.items():
+        pages = pdf_pages(files)
+        print(f"scale-out: {name}, {len(files)} files, {pages} pages", flush=True)
+        one, one_cpu = ingest_run(files, tmp, f"{name}-w1", "--workers", "1")
+        two, two_cpu = ingest_run(files, tmp, f"{name}-w2", "--workers", "2")
+        # Workers started as README says (`--preload pipeline.dispatch`): GiNZA is loaded when
+        # a worker starts, before the clock; the pool loads it once per command, in the run.
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None, env={"OMP_THREAD_LIMIT": "1"},
+                          preload=["pipeline.dispatch"]) as cluster, \
+                Client(cluster) as client:
+            dask, dask_cpu = ingest_run(files, tmp, f"{name}-dask", "--scheduler",
+                                        cluster.scheduler_address, client=client)
+        for key, wall, cpu in (("pool", two, two_cpu), ("dask", dask, dask_cpu)):
+            totals[key][0] += wall
+            totals[key][1] += cpu
+        record(f"{name}: pages/s, 1 worker → 2 workers (pool), wall",
+               f"{pages / one:.2f} → {pages / two:.2f} pages/s", f"{one:.1f} s → {two:.1f} s",
+               f"{one / two:.2f}× faster", "report")
+        record(f"{name}: CPU seconds per page, 1 worker / 2 workers (pool) / Dask",
+               f"{one_cpu / pages:.2f} / {two_cpu / pages:.2f} / {dask_cpu / pages:.2f} s",
+               f"{one_cpu:.0f} / {two_cpu:.0f} / {dask_cpu:.0f} s CPU", "-", "report")
+        record(f"{name}: 2-worker Dask cluster vs 2-worker pool, wall", f"{dask:.1f} s "
+               f"({pages / dask:.2f} pages/s)", f"{two:.1f} s", f"{dask / two:.2f}×", "≤ 1.1×")
+    (pool_wall, pool_cpu), (dask_wall, dask_cpu) = totals["pool"], totals["dask"]
+    record("corpus (both sets): 2-worker Dask cluster vs 2-worker pool, wall", f"{dask_wall:.1f} s",
+           f"{pool_wall:.1f} s", f"{dask_wall / pool_wall:.2f}×", "≤ 1.1×")
+    record("corpus (both sets): 2-worker Dask cluster vs 2-worker pool, CPU", f"{dask_cpu:.1f} s",
+           f"{pool_cpu:.1f} s", f"{dask_cpu / pool_cpu:.2f}×", "≤ 1.1×")
+
+
+def bench_writer(tmp: Path, n_docs: int = 2000) -> None:
+    """What the ingesting process absorbs: documents loaded per second, each as its own file (JSON
+    from a worker parsed, written to extracted/, loaded with its manifest row in one
+    transaction), into an empty archive."""
+    from bench.scale import synthetic_documents
+    from pipeline.ingest import write_extracted
+    from pipeline.load.database import Archive
+    from pipeline.model import Document
+
+    print(f"writer: {n_docs:,} documents, one transaction each", flush=True)
+    payloads = [json.dumps(d.to_dict(), ensure_ascii=False) for d in synthetic_documents(n_docs)]
+    archive = Archive(tmp / "writer.db")
+    try:
+        t, cpu = time.perf_counter(), time.process_time()
+        for payload in payloads:
+            doc = Document.from_dict(json.loads(payload))
+            write_extracted(doc, tmp / "ex-writer")
+            archive.add([doc], files=[{"path": f"/in/{doc.id}.pdf", "sha256": doc.sha256,
+                                      "status": "added", "pages": 1, "documents": 1,
+                                      "last_seen": "2026-01-01T00:00:00Z"}])
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+    finally:
+        archive.close()
+    record("single writer: documents loaded per second (empty archive), wall / per CPU second",
+           f"{n_docs / elapsed:.0f} / {n_docs / cpu:.0f} documents/s",
+           f"{elapsed:.1f} s, {cpu:.1f} s CPU for {n_docs:,}", "-", "report")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="reingest,load,born_digital,scanned,search")
+    parser.add_argument("--only", default="reingest,load,born_digital,scanned,search,scale_out,writer")
     parser.add_argument("--docs", type=int, default=100_000)
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

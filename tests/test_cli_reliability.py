@@ -129,7 +129,7 @@ def test_archive_that_is_not_a_database(tmp_path):
     not_db = tmp_path / "archive.db"
     not_db.write_bytes(GOOD.read_bytes())
     result = run_pipeline("ingest", "-q", "--db", not_db, GOOD2)
-    assert result.returncode == 2
+    assert result.returncode == 3  # errors.ExitCode.archive
     assert result.stderr.splitlines()[0] == f"pipeline: error: {not_db}: not an SQLite database"
     assert not_db.read_bytes() == GOOD.read_bytes()
 

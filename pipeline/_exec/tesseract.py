@@ -22,14 +22,17 @@ import time
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from pipeline.errors import DependencyError
+
 import numpy as np
 
 PROGRAM = "tesseract"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-class OcrUnavailable(Exception):
-    """Tesseract or one of its language packs is not installed: no page can be OCRed."""
+class OcrUnavailable(DependencyError):
+    """Tesseract or one of its language packs is not installed: no page can be OCRed (exit 4,
+    reported once for the run)."""
 
 
 class TesseractError(Exception):

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from pipeline.model import Document, Entity
 
+from .entities import DocumentContext, extract_entities
 from .metadata import describe
 from .nlp import nlp_entities
 from .segment import split_documents
 from .synonyms import synonym_terms
-
-try:
-    from .entities import DocumentContext, extract_entities
-except ImportError:  # the rule extractors are optional: people and organizations still work
-    DocumentContext = extract_entities = None
 
 __all__ = ["analyze", "analyze_many", "describe", "nlp_entities", "split_documents"]
 
@@ -53,8 +49,6 @@ def describe_document(doc: Document) -> Document:
 
 
 def rule_entities(doc: Document) -> list[Entity]:
-    if extract_entities is None:
-        return []
     ctx = DocumentContext(issued_on=doc.issued_on, issuer=doc.issuer, title=doc.title)
     return extract_entities(doc.text, ctx)
 

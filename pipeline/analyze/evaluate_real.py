@@ -120,9 +120,9 @@ def _page(data: dict) -> Page:
 def analyze_pages(pages: list[Page], pdf: Path, sha: str) -> list[Document]:
     """Split, describe and extract rule entities as `pipeline ingest` does (no GiNZA)."""
     from pipeline.analyze import describe_document, rule_entities
-    from pipeline.ingest import split_pages
+    from pipeline.ingest import source_path_for, split_into_documents
 
-    docs = split_pages(pages, pdf, sha, archive_dir=pdf.parent)
+    docs = split_into_documents(pages, sha, pdf.name, source_path_for(pdf, pdf.parent))
     for doc in docs:
         describe_document(doc)
         doc.entities = rule_entities(doc)

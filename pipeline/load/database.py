@@ -182,21 +182,44 @@ class Archive:
             return []
         return [dict(r) for r in self.db.query(sql, params)]
 
+    def files(self, status: str | None = None) -> list[dict]:
+        """Manifest rows (see `schema.FILES`), all or those with `status`, by path."""
+        where, params = ("where status = ?", [status]) if status else ("", [])
+        return [dict(r) for r in self.db.query(f"select * from files {where} order by path", params)]
+
+    def file_counts(self) -> dict[str, int]:
+        """How many files of the manifest have each status."""
+        counts = dict.fromkeys(schema.FILE_STATUSES, 0)
+        for status, n in self.db.execute("select status, count(*) from files group by status"):
+            counts[status] = n
+        return counts
+
+    def pages_of(self, sha256: str) -> int | None:
+        """Pages of the source file with this sha256, from its documents."""
+        return self.db.execute("select max(page_end) from documents where sha256 = ?",
+                               [sha256]).fetchone()[0]
+
     # --- writing -------------------------------------------------------------------------------
 
-    def add(self, docs: list[Document]) -> None:
+    def add(self, docs: list[Document], *, remove: Iterable[str] = (),
+            files: list[dict] = ()) -> None:
         """Add documents, replacing any rows with the same ids (pages, entities, tables, the
-        full-text index), all in one transaction: either every document lands or none."""
+        full-text index), all in one transaction: either every document lands or none. In the
+        same transaction, the documents `remove` (ids) go, and `files`, manifest rows
+        (`schema.FILES`: the source file's, and any others waiting), are recorded."""
         rows = rows_for(docs)  # built before taking the lock; bad input fails here
         ids = [d["id"] for d in rows.documents]
+        gone = sorted(set(remove) - set(ids))
         with write_transaction(self.db):
-            total = self._stored_sum() - _digests(self.db, ids)  # those being replaced
-            self._delete(ids)
+            total = self._stored_sum() - _digests(self.db, ids + gone)  # those being replaced
+            self._delete(ids + gone)
             _insert_rows(self.db, rows)
             terms.store(self.db, docs)
             related.index(self.db, rows.documents, rows.pages)
             related.link(self.db, ids)
             _write_info(self.db, total + _digests(self.db, ids))
+            if files:
+                _record_files(self.db, list(files))
 
     def remove(self, ids: Iterable[str]) -> int:
         """Remove documents and everything derived from them; returns how many existed."""
@@ -206,6 +229,14 @@ class Archive:
             n = self._delete(ids)
             _write_info(self.db, total)
         return n
+
+    def record_files(self, files: list[dict]) -> None:
+        """Record manifest rows (`schema.FILES`) for files whose documents did not change (unchanged
+        or failed), in one transaction. A path's first_seen is kept; for an unchanged file, the
+        pages, seconds and version of the reading that added it are kept too."""
+        if files:
+            with write_transaction(self.db):
+                _record_files(self.db, files)
 
     def rebuild(self, docs: Iterable[Document]) -> None:
         """Replace the whole archive with `docs`, deterministically: the same documents, in any
@@ -249,6 +280,8 @@ class Archive:
                     for fts in ("documents_fts", "pages_fts"):
                         new.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")
                     _write_info(new, content_sum(new))
+                    # The manifest is history, not content: it survives a rebuild.
+                    _record_files(new, self.files())
                 new.execute("DETACH DATABASE staging")
                 _unlink_database(staging)  # before the copy below: less disk at the peak
                 # A compact copy, without the freed pages left by the randomly named tables
@@ -289,6 +322,10 @@ class Archive:
                 self._upgrade()
             if self._info("tokenizer_folding") != folding_digest():
                 self._reindex()
+            if "files" not in self.db.table_names():  # an archive from before the manifest
+                with write_transaction(self.db):
+                    if "files" not in self.db.table_names():
+                        schema.create_files(self.db)
             return
         with write_transaction(self.db):
             # Checked again under the lock: another process may have just created it.
@@ -390,6 +427,28 @@ def _copy_staged(db: Database) -> None:
         names = ", ".join(f"[{c}]" for c in schema.COLUMNS[table][0])
         db.execute(f"insert into main.[{table}] ({names}) "
                    + schema.select_in_archive_order(table, "staging"))
+
+
+_RECORD_FILE_SQL = """
+insert into files (path, sha256, status, error, pages, documents, seconds, pipeline_version,
+                   first_seen, last_seen)
+values (:path, :sha256, :status, :error, :pages, :documents, :seconds, :pipeline_version,
+        :first_seen, :last_seen)
+on conflict (path) do update set
+  sha256 = excluded.sha256, status = excluded.status, error = excluded.error,
+  documents = excluded.documents, last_seen = excluded.last_seen,
+  pages = coalesce(excluded.pages, iif(files.sha256 = excluded.sha256, files.pages, null)),
+  seconds = coalesce(excluded.seconds, iif(files.sha256 = excluded.sha256, files.seconds, null)),
+  pipeline_version = coalesce(excluded.pipeline_version,
+                              iif(files.sha256 = excluded.sha256, files.pipeline_version, null))
+"""
+
+
+def _record_files(db: Database, files: list[dict]) -> None:
+    rows = [{**dict.fromkeys(schema.FILES), **f} for f in files]
+    for row in rows:
+        row["first_seen"] = row["first_seen"] or row["last_seen"]
+    db.conn.executemany(_RECORD_FILE_SQL, rows)
 
 
 def _write_info(db: Database, total: int) -> None:

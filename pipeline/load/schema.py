@@ -154,6 +154,22 @@ PREFECTURES = {
     "url": str,
 }
 
+# The manifest: one row per input file ever given to `pipeline ingest`, whatever became of it.
+# Not part of the archive's content (documents and entities): it never changes the version.
+FILES = {
+    "path": str,  # absolute path the file was read from
+    "sha256": str,
+    "status": str,  # added, unchanged, failed (what the last ingest of this path did)
+    "error": str,  # the one-line reason, when failed
+    "pages": int,
+    "documents": int,
+    "seconds": float,  # time spent reading it (extract, OCR, analyze, load)
+    "pipeline_version": str,  # of the pipeline that read it
+    "first_seen": str,  # UTC, ISO 8601
+    "last_seen": str,
+}
+FILE_STATUSES = ("added", "unchanged", "failed")
+
 INDEXES = {
     # The default facets' columns (kind, issuer, issued_year) too: a facet value (?kind=通知) is
     # then an index lookup, not a scan of every document.
@@ -240,6 +256,7 @@ def create(db: Database, full_text: bool = True) -> None:
     db.create_table("municipalities", MUNICIPALITIES, pk="code")
     db.create_table("prefectures", PREFECTURES, pk="code")
     db.create_table("archive_info", {"key": str, "value": str}, pk="key")
+    create_files(db)
 
     create_indexes(db)
     related.create(db)
@@ -257,6 +274,13 @@ def add_missing_columns(db: Database) -> None:
         for name, kind in columns.items():
             if name not in have:
                 db[table].add_column(name, kind)
+
+
+def create_files(db: Database) -> None:
+    """The manifest table (see FILES); also added to archives made before it existed."""
+    db.create_table("files", FILES, pk="path", not_null={"status"})
+    db["files"].create_index(["status"])
+    db["files"].create_index(["sha256"])
 
 
 def create_indexes(db: Database, if_not_exists: bool = False) -> None:
