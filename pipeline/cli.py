@@ -175,11 +175,7 @@ def publish(db_path):
     prints the version on the last line."""
     from .load.snapshots import publish as run_publish
 
-    try:
-        snapshot, created = run_publish(db_path)
-    except ArchiveError as exc:
-        _error(str(exc))
-        sys.exit(1)
+    snapshot, created = run_publish(db_path)  # an ArchiveError: one line, exit 3 (_Group)
     if created:
         since = f" since {snapshot.previous}" if snapshot.previous else ""
         click.echo(f"published {snapshot.path.name}: {snapshot.documents} document(s), "

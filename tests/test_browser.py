@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.load.database import Archive
-from test_load_samples import ids, sample_documents
-from test_serve import free_port, start_server, stop_server
+from fixtures import ids, sample_documents
+from fixtures import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 

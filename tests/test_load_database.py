@@ -14,7 +14,7 @@ import pytest
 from pipeline.load import database
 from pipeline.load.database import Archive, content_version
 from pipeline.model import Page
-from test_load_samples import (cost_sheet, ids, letter, make_document, notice, sample_documents,
+from fixtures import (cost_sheet, ids, letter, make_document, notice, sample_documents,
                                wards_table)
 
 TESTS = Path(__file__).parent
@@ -236,7 +236,7 @@ WRITER = textwrap.dedent("""
     sys.path[:0] = [{root!r}, {tests!r}]
     from pipeline.load.database import Archive
     from pipeline.model import Page
-    from test_load_samples import make_document
+    from fixtures import make_document
 
     name, path = sys.argv[1], sys.argv[2]
     archive = Archive(path)

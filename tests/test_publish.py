@@ -4,10 +4,7 @@ HTTP, the way `pipeline serve` runs)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
 import re
-import shutil
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -20,8 +17,8 @@ from pipeline.load import snapshots
 from pipeline.load.database import Archive
 from pipeline.model import Page
 from pipeline.serve import app
-from test_load_samples import ids, make_document, notice, sample_documents
-from test_serve import free_port, start_server, stop_server
+from fixtures import ids, make_document, notice, sample_documents
+from fixtures import free_port, start_server, stop_server
 
 ID = ids()
 

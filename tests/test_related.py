@@ -16,7 +16,7 @@ from pipeline.load import related
 from pipeline.load.database import Archive
 from pipeline.model import Page
 from pipeline.normalize import normalize_text
-from test_load_samples import make_document
+from fixtures import make_document
 
 REPO = Path(__file__).resolve().parent.parent
 SLUGS = ["01-memo", "02-shiryo1", "03-shiryo2", "04-letter", "05-mic-notice",

@@ -14,7 +14,7 @@ import pytest
 from pipeline.load.database import Archive
 from pipeline.model import Page
 from pipeline.serve.app import make_datasette
-from test_load_samples import ids, make_document, notice, sample_documents
+from fixtures import ids, make_document, notice, sample_documents
 
 ID = ids()
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -111,7 +111,7 @@ def test_timeline_in_the_browser(archive_path):
         pytest.fail("no /usr/bin/chromium: scripts/install-system-deps.sh installs it")
     from playwright.sync_api import sync_playwright
 
-    from test_serve import free_port, start_server, stop_server
+    from fixtures import free_port, start_server, stop_server
 
     port = free_port()
     proc = start_server(archive_path, port)

@@ -11,7 +11,7 @@ import pytest
 from pipeline.load.database import Archive
 from pipeline.load.search import fts_query
 from pipeline.serve.app import make_datasette
-from test_load_samples import ids, sample_documents
+from fixtures import ids, sample_documents
 
 ID = ids()
 

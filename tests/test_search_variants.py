@@ -100,7 +100,7 @@ def test_datasette_search_box_finds_every_spelling(tmp_path):
     from pipeline.load.database import Archive
     from pipeline.model import Page
     from pipeline.serve.app import make_datasette
-    from test_load_samples import make_document
+    from fixtures import make_document
 
     docs = {name: make_document(f"{name}.pdf", [Page(1, f"{name}議員の質問\n担当 {name}")], title=name)
             for name in ("髙橋", "高橋", "渡邉", "斉藤")}
@@ -125,7 +125,7 @@ def test_datasette_search_box_finds_every_spelling(tmp_path):
 def test_an_archive_indexed_under_another_folding_is_reindexed(tmp_path):
     from pipeline.load.database import Archive
     from pipeline.model import Page
-    from test_load_samples import make_document
+    from fixtures import make_document
 
     path = tmp_path / "archive.db"
     with Archive(path) as archive:

@@ -8,11 +8,6 @@ import io
 import json
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -25,7 +20,7 @@ from pipeline.model import Page
 from pipeline.load import schema
 from pipeline.serve import app, facets
 from pipeline.serve.render import mark_entities
-from test_load_samples import ids, make_document, notice, sample_documents
+from fixtures import free_port, ids, make_document, notice, sample_documents, start_server, stop_server
 
 ID = ids()
 ROOT = Path(__file__).resolve().parent.parent
@@ -350,44 +345,6 @@ def test_mark_entities_nests_and_skips_crossing_spans():
 
 
 # --- a real server --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, port: int, source_dirs=()) -> subprocess.Popen:
-    """`pipeline.serve.app.serve()` in a subprocess; returns once it answers."""
-    code = ("import sys; from pipeline.serve.app import serve; "
-            "serve(sys.argv[1], port=int(sys.argv[2]), source_dirs=sys.argv[3:])")
-    # Output to a file, not a pipe nobody reads: the server logs every request, and a full pipe
-    # would stall it.
-    log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(port), *map(str, source_dirs)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"server exited: {log.read()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_real_server_is_read_only_and_searchable(site):

@@ -59,11 +59,3 @@ def split_seed(text: str) -> dict[str, str]:
             raise ValueError(f"{slug}: expected last line containing {last!r}, got {body[-1]!r}")
         sources[slug] = "\n".join(body) + "\n"
     return sources
-
-
-def write_sources(seed: Path, out_dir: Path) -> dict[str, str]:
-    sources = split_seed(seed.read_text(encoding="utf-8"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for slug, text in sources.items():
-        (out_dir / f"{slug}.md").write_text(text, encoding="utf-8")
-    return sources

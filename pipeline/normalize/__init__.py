@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Page, Table
+from ..model import Page
 from .text import fold, normalize_text
 
 __all__ = ["fold", "normalize_text", "normalize_page"]

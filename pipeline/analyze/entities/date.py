@@ -64,7 +64,7 @@ from pipeline.ja.eras import (
     DAY, DAY_ARABIC, ERA, ERA_INITIALS, ERA_LAST_YEAR, ERA_LETTERS, ERA_YEAR, ERAS, KANJI_NUMBER,
     MONTH, MONTH_ARABIC, plausible, to_era, to_western, year_number,
 )
-from pipeline.ja.numerals import KANJI_DIGIT_CHARS, parse_int
+from pipeline.ja.numerals import KANJI_DIGIT_CHARS
 from pipeline.ja.spacing import compact
 from pipeline.model import Entity
 
