@@ -132,11 +132,11 @@ def test_a_failed_publish_leaves_no_file(tmp_path, monkeypatch):
 
 def test_publish_errors_are_one_line(tmp_path):
     r = run_pipeline("publish", "--db", tmp_path / "missing.db")
-    assert (r.returncode, r.stdout, r.stderr) == (1, "", f"pipeline: error: {tmp_path / 'missing.db'}: no such archive\n")
+    assert (r.returncode, r.stdout, r.stderr) == (3, "", f"pipeline: error: {tmp_path / 'missing.db'}: no such archive\n")  # archive error
     (tmp_path / "plain.db").write_bytes(b"")
     sqlite3.connect(tmp_path / "plain.db").execute("create table t (x)").connection.close()
     r = run_pipeline("publish", "--db", tmp_path / "plain.db")
-    assert (r.returncode, r.stderr) == (1, f"pipeline: error: {tmp_path / 'plain.db'}: not an archive (no archive_info version)\n")
+    assert (r.returncode, r.stderr) == (3, f"pipeline: error: {tmp_path / 'plain.db'}: not an archive (no archive_info version)\n")
 
 
 # --- serving snapshots ----------------------------------------------------------------------------
