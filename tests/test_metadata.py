@@ -354,3 +354,12 @@ def test_a_list_is_dated_by_the_one_date_its_data_are_as_of(text, issued_on):
 )
 def test_a_plan_or_list_named_after_its_local_government_is_its(title, issuer):
     assert named_after(title) == issuer
+
+
+def test_a_chapter_heading_or_a_table_caption_is_not_the_title():
+    """A one-page summary that opens with 第1章… names no title; a table's caption with its unit
+    (令和3年度3月補正予算(単位:円)) is not the title of the page either."""
+    summary = "第1章 マクロ経済の動向と課題\n・GDPは名目597兆円と過去最高水準に増加\n・企業収益は過去最高"
+    assert describe(summary)["title"] is None
+    table = "令和3年度3月補正予算(単位:円)\n区分\t令和元年度末残高\t2年度増減見込み\n1普通債\t11,443,509,797\t1,385,100,000"
+    assert describe(table)["title"] is None

@@ -103,6 +103,7 @@ DATE_WORDS = re.compile(rf"(?:{ERA})(?:元|[0-9]+)?(?:年度?)?|(?:元|[0-9]+)�
 # A section heading: 1.事業概要, (2), 第1章, 1病床使用率等 (its space removed by normalization).
 SECTION = re.compile(r"^(?:[0-9]+[.)]|\([0-9]+\)|第[0-9]+[章節]|[0-9](?=[一-龥])(?![0-9年月日度回号条項]))")
 UNIT_CAPTION = re.compile(r"^\(?単位")
+UNIT_TAIL = re.compile(r"\(単位[:：][^()]{1,10}\)$")  # 令和3年度3月補正予算(単位:円): a table's caption
 NOTE = re.compile(r"^(※|注|\(注\)|賛成:)")
 QUESTIONNAIRE = re.compile(r"(質問書|質問状)$")
 BUDGET = re.compile(
@@ -179,6 +180,7 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
     dated = next((line for line in lines if line.kind in (LineKind.DATE, LineKind.BYLINE)), None)
     issued_on = parse_date(dated.key)[0] if dated else None
     addressee = next((i for i, line in enumerate(lines) if line.kind is LineKind.ADDRESSEE), None)
+    caption = None
     if addressee is not None:
         title, issuer = _letter_head(lines, addressee)
     else:
@@ -189,7 +191,12 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         if after is not None and (title is None or not TITLE_END.search(title)):
             title = _find_title(lines, after, 3, inline=True) or title
         if title is None or _not_a_title(title) or (lines and lines[0].table):
-            title = _page_title(page) or title  # a page that opens with a table
+            # A page that opens with a table. A chapter heading (第1章…) names a part, a unit
+            # caption (…(単位:円)) a table, not the document: no title rather than those.
+            key = no_spaces(title) if title is not None else ""
+            part = bool(SECTION.match(key) or UNIT_TAIL.search(key))
+            caption = title if part else None  # still says what kind of paper it is (…予算)
+            title = _page_title(page) or (None if part else title)
         labelled = bool(lines) and lines[0].kind is LineKind.MATERIAL_LABEL
         if (title is None or _not_a_title(title)) and labelled:
             title = lines[0].text  # 別紙 over numbered sections: the label is all it is called
@@ -220,7 +227,7 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "報道発表資料"
     elif _material(lines):
         kind = "資料"
-    elif title and (by_title := _kind_of_title(title)):
+    elif (title or caption) and (by_title := _kind_of_title(title or caption)):
         kind = by_title
     elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
         kind = "行動計画"
@@ -273,7 +280,7 @@ def _not_a_title(s: str) -> bool:
     key = no_spaces(s)
     words = letter_count(DATE_WORDS.sub("", key))
     return (
-        bool(UNIT_CAPTION.match(key) or NOTE.match(key) or SECTION.match(key))
+        bool(UNIT_CAPTION.match(key) or UNIT_TAIL.search(key) or NOTE.match(key) or SECTION.match(key))
         or words < 2
         or len(s.split()) >= 4
     )
@@ -288,7 +295,7 @@ def _page_title(page: str) -> str | None:
         text = compact_line(raw)
         key = PLACEHOLDER_BRACKET.sub("", no_spaces(text))
         if 4 <= len(key) <= 60 and TITLE_NOUN.search(TRAILING_NOTE.sub("", key)) and not (
-            NOTE.match(key) or SECTION.match(key)
+            NOTE.match(key) or SECTION.match(key) or UNIT_TAIL.search(key)
         ):
             return PLACEHOLDER_BRACKET.sub("", text).strip()
     return None
