@@ -31,9 +31,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-from datasketch import MinHash
+from typing import TYPE_CHECKING
+
 from sqlite_utils import Database
+
+if TYPE_CHECKING:  # numpy is imported where it is used: opening an archive needs none of it
+    import numpy as np
 
 SHINGLE = 4  # characters per shingle: 3 merges unrelated texts more, 5 loses more to OCR errors
 COVER = 8  # characters per gram when looking for passages of one text missing from the other
@@ -85,6 +88,10 @@ _SEED = 1
 
 
 def signature(grams: set[str]) -> np.ndarray:
+    # Imported here: datasketch imports scipy (1.4 s), which a re-ingest that adds nothing or a
+    # server never needs.
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=_SEED)
     m.update_batch([g.encode("utf-8") for g in grams])
     return m.hashvalues
@@ -141,6 +148,8 @@ class Text:
         n = len(self.squeezed)
         if n < COVER:
             return 0.0, n
+        import numpy as np
+
         found = np.fromiter((g in other.long_grams for g in self.long_list), dtype=np.uint8,
                             count=len(self.long_list))
         # A character is covered when one of the COVER grams holding it is found.
