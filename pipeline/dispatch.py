@@ -54,7 +54,7 @@ class ReadResult:
 
 def read_path(path: Path, job: ReadJob, on_page: Callable[[int], None] | None = None) -> ReadResult:
     """`read_file` on a file already on disk (no copy): what the in-process runner calls."""
-    from .ingest import analyze_documents, extract_documents
+    from .stages import analyze_documents, extract_documents
 
     started = time.perf_counter()
     try:

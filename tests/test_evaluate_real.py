@@ -136,9 +136,9 @@ def test_the_cache_keeps_one_entry_per_file_and_code_version(tmp_path, monkeypat
     calls = []
     monkeypatch.setattr(evaluate_real, "_sha256", lambda path: "ab" * 32)
     monkeypatch.setattr(evaluate_real, "analyze_pages", lambda pages, p, sha: calls.append(1) or [])
-    import pipeline.ingest
+    import pipeline.stages
 
-    monkeypatch.setattr(pipeline.ingest, "read_pages", lambda path, workers: [Page(1, "x")])
+    monkeypatch.setattr(pipeline.stages, "read_pages", lambda path, workers: [Page(1, "x")])
     stale = tmp_path / "c" / "docs-abababababababab-0000000000000000.json"
     stale.parent.mkdir()
     stale.write_text("[]")

@@ -31,13 +31,12 @@ import json
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.analyze.entities import DocumentContext, extract_entities
 
-KINDS = ("date", "money", "law_ref", "doc_number", "municipality")  # the micro-average's kinds
-EXTRA_KINDS = ("prefecture",)  # scored and shown, but not in the micro-average
+from .scoring import EXTRA_KINDS, KINDS, Score, micro, report  # noqa: F401 (used by evaluate_real too)
+
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 
 # The real documents' gold writes law_ref values as e-Gov law id + article (322AC0000000067第180条).
@@ -58,37 +57,6 @@ def normalize(text: str) -> str:
     from ..normalize import normalize_text
 
     return normalize_text(text)
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    misses: list[str] = field(default_factory=list)
-    extras: list[str] = field(default_factory=list)
-
-    def add(self, gold: Counter, found: Counter, where: str) -> None:
-        self.tp += sum((gold & found).values())
-        for v, n in (found - gold).items():
-            self.fp += n
-            self.extras += [f"{where}: {v!r}"] * n
-        for v, n in (gold - found).items():
-            self.fn += n
-            self.misses += [f"{where}: {v!r}"] * n
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def _archive_text(db: str, slug: str) -> str | None:
@@ -175,32 +143,6 @@ def evaluate(
             f = Counter(scored_value(e, by_law_id) for e in found if e.kind == kind)
             scores[kind].add(g, f, gold["slug"])
     return scores
-
-
-def micro(scores: dict[str, Score]) -> Score:
-    total = Score()
-    for kind in KINDS:
-        s = scores[kind]
-        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
-    return total
-
-
-def report(scores: dict[str, Score], verbose: bool = False) -> str:
-    lines = [f"{'kind':<13}{'TP':>5}{'FP':>5}{'FN':>5}{'P':>8}{'R':>8}{'F1':>8}"]
-    total = micro(scores)
-    for kind, s in scores.items():
-        lines.append(
-            f"{kind:<13}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}"
-        )
-    lines.append(
-        f"{'micro (5)':<13}{total.tp:>5}{total.fp:>5}{total.fn:>5}"
-        f"{total.precision:>8.3f}{total.recall:>8.3f}{total.f1:>8.3f}"
-    )
-    if verbose:
-        for kind, s in scores.items():
-            lines += [f"  FN {kind} {m}" for m in s.misses]
-            lines += [f"  FP {kind} {x}" for x in s.extras]
-    return "\n".join(lines)
 
 
 def compare(by_ctx: dict[str, dict[str, Score]]) -> str:

@@ -36,13 +36,14 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.analyze.entities.law_ref import law_key
+from pipeline.analyze.scoring import EXTRA_KINDS, KINDS
 from pipeline.model import Document, Entity, Page, join_pages
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REAL_GOLD = REPO / "tests" / "gold" / "real"
 DEFAULT_PDF_DIRS = (REPO.parent / "shared" / "real", REPO.parent / "shared" / "external")
 DEFAULT_CACHE = REPO / "build" / "eval-cache"
-SCORED_KINDS = ("date", "money", "law_ref", "doc_number", "municipality", "prefecture")
+SCORED_KINDS = KINDS + EXTRA_KINDS
 METADATA_FIELDS = ("title", "kind", "issuer", "issued_on")
 TITLE_RATIO = 0.9
 
@@ -88,7 +89,7 @@ def run_pipeline(pdf: Path, cache_dir: Path = DEFAULT_CACHE, workers: int = 2) -
     else:
         from dataclasses import asdict
 
-        from pipeline.ingest import read_pages
+        from pipeline.stages import read_pages
 
         pages = read_pages(pdf, workers=workers)
         _write(pages_file, [asdict(p) for p in pages])
@@ -120,7 +121,7 @@ def _page(data: dict) -> Page:
 def analyze_pages(pages: list[Page], pdf: Path, sha: str) -> list[Document]:
     """Split, describe and extract rule entities as `pipeline ingest` does (no GiNZA)."""
     from pipeline.analyze import describe_document, rule_entities
-    from pipeline.ingest import source_path_for, split_into_documents
+    from pipeline.stages import source_path_for, split_into_documents
 
     docs = split_into_documents(pages, sha, pdf.name, source_path_for(pdf, pdf.parent))
     for doc in docs:
@@ -197,9 +198,9 @@ FIELD_RIGHT = {
 
 @dataclass
 class RealScores:
-    entities: dict  # kind -> evaluate.Score
+    entities: dict  # kind -> scoring.Score
     metadata: dict[str, Tally]
-    boundaries: object  # evaluate.Score over page ranges
+    boundaries: object  # scoring.Score over page ranges
     bundle_boundaries: object  # the same over files the gold splits into several documents
     files: int = 0
     documents: int = 0
@@ -255,7 +256,7 @@ def evaluate_real(
     run=run_pipeline,
 ) -> RealScores:
     """Score every `<slug>.json` of `gold_dir` (`run(pdf, cache_dir)` gives the documents)."""
-    from .evaluate import Score
+    from .scoring import Score
 
     scores = RealScores(
         {k: Score() for k in SCORED_KINDS}, {f: Tally() for f in METADATA_FIELDS}, Score(), Score()
@@ -277,7 +278,7 @@ def evaluate_real(
 
 
 def report_real(scores: RealScores, verbose: bool = False) -> str:
-    from .evaluate import report
+    from .scoring import report
 
     lines = [f"real gold: {scores.files} files, {scores.documents} documents"]
     lines.append(report(scores.entities, verbose))

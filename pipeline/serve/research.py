@@ -14,7 +14,8 @@ from datasette.utils.asgi import Response
 
 from ..load import related
 from . import charts, snapshots
-from .views import Missing, _document_row, answers_missing, archive_database, archive_info, query_url
+from .views import (DOCUMENT_EXTRAS, SEARCH_EXTRAS, Missing, _document_row, answers_missing,
+                    archive_database, archive_info, query_url)
 
 MONTHS_MAX = 240  # a longer span is charted by year
 
@@ -217,6 +218,9 @@ async def search_extras(datasette, db, q: str, query: str, cite_db: str,
         "hits_sql_url": query_url(datasette, cite_db, SEARCH_BY_YEAR_SQL, {"query": query}, version),
     }
 
+
+DOCUMENT_EXTRAS.append(document_extras)
+SEARCH_EXTRAS.append(search_extras)
 
 ROUTES = [
     (r"^/-/timeline$", timeline),

@@ -21,6 +21,11 @@ from . import citation, render, snapshots, sources
 PLUGIN = "pipeline"
 STATIC_DIR = Path(__file__).with_name("static")
 
+# More context for the document and search pages, from other modules of the plugin (research.py
+# adds copies and charts), called as extra(datasette, db, ...): this module imports none of them.
+DOCUMENT_EXTRAS: list = []  # (datasette, db, doc, cite_db, cite_version) -> dict
+SEARCH_EXTRAS: list = []  # (datasette, db, q, fts_query, cite_db, cite_version) -> dict
+
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -259,9 +264,8 @@ async def document(request, datasette):
         "entities_url": datasette.urls.table(db.name, "entities")
         + "?" + urllib.parse.urlencode({"document_id": doc["id"]}),
     }
-    from . import research  # here: research imports this module's helpers
-
-    context.update(await research.document_extras(datasette, db, doc, cite_db, cite_version))
+    for extra in DOCUMENT_EXTRAS:
+        context.update(await extra(datasette, db, doc, cite_db, cite_version))
     html = await datasette.render_template("document.html", context, request=request,
                                            view_name="document")
     return Response.html(html)
@@ -311,10 +315,8 @@ async def search(request, datasette):
         context["page_citation"] = page_citation(datasette, request, registry, db.name,
                                                  await live_version(datasette), f"全文検索 search: {q}")
     if q and not error:
-        from . import research
-
-        context.update(await research.search_extras(datasette, db, q, params["query"],
-                                                    cite_db, cite_version))
+        for extra in SEARCH_EXTRAS:
+            context.update(await extra(datasette, db, q, params["query"], cite_db, cite_version))
     html = await datasette.render_template("archive_search.html", context, request=request,
                                            view_name="archive_search")
     return Response.html(html)
