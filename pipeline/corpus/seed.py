@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DEFAULT_SEED = Path("/work/shared/seed/000_d674696408541cb3.txt")
+# The project lives beside shared/ (../shared from the repository root), as on every machine.
+DEFAULT_SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_d674696408541cb3.txt"
 
 # slug -> (first line, last line), both stripped of surrounding whitespace.
 SPLITS: dict[str, tuple[str, str]] = {

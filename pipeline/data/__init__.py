@@ -1,2 +1,2 @@
-"""Reference tables (copies from /work/shared/data: municipalities, e-Gov's list of laws in
+"""Reference tables (copies from ../shared/data beside the repository: municipalities, e-Gov's list of laws in
 force; curated laws.json); see README.md."""
