@@ -198,3 +198,19 @@ def test_side_by_side_diff_shows_what_a_revision_changed():
     rows = related.diff_lines("第1条\n旧い文\n第3条", "第1条\n新しい文\n第3条\n追加")
     assert rows == [("equal", "第1条", "第1条"), ("replace", "旧い文", "新しい文"),
                     ("equal", "第3条", "第3条"), ("insert", "", "追加")]
+
+
+def test_a_bucket_shared_by_too_many_documents_is_boilerplate(tmp_path, monkeypatch):
+    """Two copies are linked; when MAX_BUCKET more documents share every bucket (a blank form
+    filed a thousand times), the buckets are passed over instead of joined."""
+    text = "平成28年9月16日\n各都道府県知事殿\n総務大臣\nマイナンバーカードを活用した住民サービスの向上について(依頼)\n" * 3
+
+    def copies(n, path):
+        with Archive(path) as archive:
+            for i in range(n):
+                archive.add([make_document(f"copy{i}.pdf", [Page(1, text)], title=f"copy{i}")])
+            return archive.db.execute("select count(*) from related").fetchone()[0]
+
+    monkeypatch.setattr(related, "MAX_BUCKET", 3)
+    assert copies(2, tmp_path / "two.db") == 2  # one link, stored both ways
+    assert copies(5, tmp_path / "five.db") == 2 * 3  # linked while buckets held ≤ 3, then not

@@ -47,6 +47,7 @@ MIN_SHINGLES = 30  # shorter texts (a cover sheet, a blank page) would match any
 # similar OCR'd copy measured), 32 for a page reproduced whole. Fewer shared bands are documents
 # that merely quote each other's paragraphs: verifying them all cost minutes on the scale bench.
 MIN_SHARED_BANDS = 4
+MAX_BUCKET = 200  # entries of one LSH bucket beyond which it is boilerplate, not evidence of a copy
 MAX_CANDIDATES = 10  # verified exactly per document, those sharing the most bands first
 
 SAME_MIN = 0.6  # Jaccard of the 4-gram sets: OCR'd copies measured 0.82-1.0, different documents ≤ 0.22
@@ -222,15 +223,23 @@ def index(db: Database, documents: list[dict], pages: list[dict]) -> None:
 
 def candidates(db: Database, document_id: str) -> list[str]:
     """Documents sharing an LSH bucket with `document_id`, whole text or page against whole text or
-    page (a page reproduced in a bundle matches that page): most shared bands first."""
+    page (a page reproduced in a bundle matches that page): most shared bands first. A bucket
+    holding more than MAX_BUCKET entries is boilerplate (a blank form, a standard cover page
+    shared by thousands of documents) and is passed over: joining through it made linking
+    quadratic in the archive's size."""
     rows = db.execute(
-        f"""select other.document_id, count(*) as shared
-        from [{LSH_TABLE}] mine join [{LSH_TABLE}] other
-          on other.band = mine.band and other.bucket = mine.bucket
-        where mine.document_id = ? and other.document_id != ?
-        group by other.document_id having shared >= ?
-        order by shared desc, other.document_id limit ?""",
-        [document_id, document_id, MIN_SHARED_BANDS, MAX_CANDIDATES],
+        f"""with mine as (
+          select band, bucket from [{LSH_TABLE}] m where m.document_id = :id
+            and (select count(*) from (select 1 from [{LSH_TABLE}] o
+                 where o.band = m.band and o.bucket = m.bucket limit :cap + 1)) <= :cap
+        )
+        select other.document_id, count(*) as shared
+        from mine join [{LSH_TABLE}] other on other.band = mine.band and other.bucket = mine.bucket
+        where other.document_id != :id
+        group by other.document_id having shared >= :min_shared
+        order by shared desc, other.document_id limit :limit""",
+        {"id": document_id, "cap": MAX_BUCKET, "min_shared": MIN_SHARED_BANDS,
+         "limit": MAX_CANDIDATES},
     ).fetchall()
     return [r[0] for r in rows]
 
