@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pipeline.analyze.entities import DocumentContext, extract_entities
 
-from .scoring import EXTRA_KINDS, KINDS, Score, micro, report  # noqa: F401 (used by evaluate_real too)
+from .scoring import EXTRA_KINDS, KINDS, Score, gold_value, micro, report  # noqa: F401 (used by evaluate_real too)
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold"
 
@@ -45,11 +45,7 @@ LAW_ID = re.compile(r"[0-9]{3}(?:[A-Z]{2}|M[0-9]|R|CONSTITUTION)")
 
 def scored_value(e, by_law_id: bool) -> str:
     """The value an entity is scored by: a law_ref's `law_key` when the gold keys laws by id."""
-    if by_law_id and e.kind == "law_ref":
-        from pipeline.analyze.entities.law_ref import law_key
-
-        return law_key(e)
-    return e.value or ""
+    return (gold_value(e) if by_law_id else e.value) or ""
 
 
 def normalize(text: str) -> str:

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.analyze.entities.law_ref import law_key
-from pipeline.analyze.scoring import EXTRA_KINDS, KINDS
+from pipeline.analyze.scoring import EXTRA_KINDS, KINDS, gold_value
 from pipeline.model import Document, Entity, Page, join_pages
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,11 +142,8 @@ def set_file_pages(doc: Document) -> None:
 
 
 def entity_value(entity: Entity) -> str | None:
-    """The value the gold writes: a law_ref as e-Gov law id + article part (`law_ref.law_key`), a
-    law the pipeline could not link as its value (it cannot match the gold)."""
-    if entity.kind == "law_ref":
-        return law_key(entity) if entity.attrs.get("law_id") else entity.value
-    return entity.value or None
+    """The value the gold writes (`scoring.gold_value`); None for a mention without one."""
+    return gold_value(entity) or None
 
 
 # --- scoring ----------------------------------------------------------------------------------

@@ -66,3 +66,13 @@ def report(scores: dict[str, Score], verbose: bool = False) -> str:
             lines += [f"  FN {kind} {m}" for m in s.misses]
             lines += [f"  FP {kind} {x}" for x in s.extras]
     return "\n".join(lines)
+
+
+def gold_value(entity) -> str | None:
+    """The value the real gold writes for an entity: a law_ref as e-Gov law id + article part
+    (`law_ref.law_key`), one the pipeline could not link as its value (it cannot match)."""
+    if entity.kind == "law_ref" and entity.attrs.get("law_id"):
+        from pipeline.analyze.entities.law_ref import law_key
+
+        return law_key(entity)
+    return entity.value
