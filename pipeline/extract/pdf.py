@@ -20,13 +20,14 @@ import pypdfium2.raw as raw
 
 from ..errors import InputError
 from . import grid
+from .box import Box
 
 LOCK = threading.RLock()
 MIN_FONT_SIZE = 2.0  # points: a smaller reported size is a font scaled by the text matrix
 
 
 @dataclass(slots=True)
-class Char:
+class Char(Box):
     text: str
     generated: bool  # a space or line break PDFium inferred from the layout
     x0: float
@@ -35,14 +36,6 @@ class Char:
     bottom: float
     size: float  # font size in points (0 for generated characters, or unknown)
     index: int = -1  # in PDFium's text page
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 def open_pdf(path: Path) -> pdfium.PdfDocument:

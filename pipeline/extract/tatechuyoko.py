@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from .._exec import tesseract
+from .box import Box
 
 # Glyph pieces (`_pieces`) ------------------------------------------------------------------
 MIN_AREA = 4  # pixels: a smaller component is scanner dust
@@ -76,7 +77,7 @@ class Digit:
 
 
 @dataclass
-class Cell:
+class Cell(Box):
     """One cell of side-by-side digits: its box and its digits, left to right."""
 
     x0: int
@@ -89,14 +90,6 @@ class Cell:
     @property
     def height(self) -> int:
         return self.bottom - self.top
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
     @property
     def labels(self) -> list[int]:
