@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import grid
+from .box import Box, enclosing
 from .pdf import Char
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ GUTTER = 0.8  # ems: the narrowest white gap between two columns
 
 
 @dataclass
-class TextLine:
+class TextLine(Box):
     """One line of a horizontal text layer, as PDFium breaks them, with its box."""
 
     chars: list[Char]
@@ -130,17 +131,10 @@ class TextLine:
     size: int = 0  # visible characters
 
     def __post_init__(self) -> None:
-        x0 = top = float("inf")
-        x1 = bottom = float("-inf")
-        for c in self.chars:
-            if not c.generated and c.text.strip():
-                self.size += 1
-                x0, top = min(x0, c.x0), min(top, c.top)
-                x1, bottom = max(x1, c.x1), max(bottom, c.bottom)
-        if x0 == float("inf"):  # only spaces
-            c = self.chars[0]
-            x0, top, x1, bottom = c.x0, c.top, c.x1, c.bottom
-        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+        shown = [c for c in self.chars if not c.generated and c.text.strip()]
+        self.size += len(shown)
+        # The box of its visible characters; of its first one if it holds only spaces.
+        self.x0, self.top, self.x1, self.bottom = enclosing(shown or self.chars[:1])
 
     @property
     def lines(self) -> list[str]:  # as blocks_in_order's blocks carry them
@@ -189,18 +183,10 @@ def column_text(lines: list[TextLine], tables: list[tuple[grid.Grid, list[list[s
     """Lines and tables of a page set in columns, in reading order (`blocks_in_order`:
     column by column, a heading above its column before it)."""
     blocks: list = [line for line in lines
-                    if not any(g.contains(line_cx(line), line_cy(line)) for g, _ in tables)]
+                    if not any(g.contains(line.cx, line.cy) for g, _ in tables)]
     for g, rows in tables:
         blocks.append(Block(*g.bbox, grid.row_lines(rows)))
     return "\n".join(text for b in blocks_in_order(blocks, em) for text in b.lines).strip("\n ")
-
-
-def line_cx(line) -> float:
-    return (line.x0 + line.x1) / 2
-
-
-def line_cy(line) -> float:
-    return (line.top + line.bottom) / 2
 
 
 @dataclass
@@ -238,25 +224,18 @@ def is_vertical(chars: list[Char]) -> bool:
 
 
 @dataclass
-class _Segment:
+class _Segment(Box):
     chars: list[Char] = field(default_factory=list)
     horizontal: bool = False
+    # The box of its characters, set by `close` once they are all in.
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
 
-    @property
-    def x0(self) -> float:
-        return min(c.x0 for c in self.chars)
-
-    @property
-    def x1(self) -> float:
-        return max(c.x1 for c in self.chars)
-
-    @property
-    def top(self) -> float:
-        return min(c.top for c in self.chars)
-
-    @property
-    def bottom(self) -> float:
-        return max(c.bottom for c in self.chars)
+    def close(self) -> _Segment:
+        self.x0, self.top, self.x1, self.bottom = enclosing(self.chars)
+        return self
 
     def text(self, em: float) -> str:
         if self.horizontal:
@@ -319,7 +298,7 @@ def _runs(chars: list[Char]) -> list[_Segment]:
                 seg.chars.append(c)
                 continue
         segments.append(_Segment([c]))
-    return segments
+    return [seg.close() for seg in segments]
 
 
 def xy_cut(items: list, em: float, tier_gap: float, leaf) -> list:
