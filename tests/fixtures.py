@@ -4,11 +4,13 @@ tests/ on the path). Fixtures proper live in conftest.py.
 - Sample documents for the load, search and serve tests, modelled on the seed corpus: an
   OCR-spaced notice, a letter to the ward mayor, a cost sheet with J-LIS, a table of wards'
   answers and a newsletter (`sample_documents`, `make_document` for others).
+- An archive of them (`archive_of`), and its Datasette app in this process (`app_client`).
 - A real `pipeline serve` server in a subprocess (`free_port`, `start_server`, `stop_server`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from pipeline.load.database import Archive
 from pipeline.model import Document, Entity, Page, Table, document_id, join_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +128,29 @@ def sample_documents() -> list[Document]:
 def ids() -> dict[str, str]:
     """Sample name -> document id."""
     return {f.__name__: f().id for f in (notice, letter, cost_sheet, wards_table, newsletter)}
+
+
+def archive_of(path: Path, *batches: list[Document]) -> Path:
+    """An archive at `path` with each batch of documents added in turn (by default one batch:
+    the sample documents)."""
+    with Archive(path) as archive:
+        for batch in batches or (sample_documents(),):
+            archive.add(batch)
+    return path
+
+
+def app_client(db: Path, **options):
+    """`get(path, method="GET")` against the archive's Datasette app in this process, made by
+    `make_datasette(db, **options)` and started once."""
+    from pipeline.serve.app import make_datasette
+
+    ds = make_datasette(db, **options)
+    asyncio.run(ds.invoke_startup())
+
+    def get(path: str, method: str = "GET"):
+        return asyncio.run(ds.client.request(method, path))
+
+    return get
 
 
 # --- a real server --------------------------------------------------------------------------------

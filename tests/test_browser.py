@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.load.database import Archive
-from fixtures import ids, sample_documents
+from fixtures import archive_of, ids
 from fixtures import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -21,9 +20,7 @@ ID = ids()
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "archive.db"
-    with Archive(db) as archive:
-        archive.add(sample_documents())
+    db = archive_of(tmp_path_factory.mktemp("browser") / "archive.db")
     port = free_port()
     proc = start_server(db, port)
     yield f"http://127.0.0.1:{port}"

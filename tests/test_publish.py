@@ -17,7 +17,7 @@ from pipeline.load import snapshots
 from pipeline.load.database import Archive
 from pipeline.model import Page
 from pipeline.serve import app
-from fixtures import ids, make_document, notice, sample_documents
+from fixtures import app_client, ids, make_document, notice, sample_documents
 from fixtures import free_port, start_server, stop_server
 
 ID = ids()
@@ -163,13 +163,7 @@ def published(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def get(published):
-    ds = app.make_datasette(published["db"], source_dirs=[])
-    asyncio.run(ds.invoke_startup())
-
-    def get(path: str):
-        return asyncio.run(ds.client.get(path))
-
-    return get
+    return app_client(published["db"], source_dirs=[])
 
 
 def test_snapshots_are_served_immutable_beside_the_live_archive(get, published):

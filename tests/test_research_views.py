@@ -4,17 +4,14 @@ search page. Every bar is a link to the rows behind it; every chart has its SQL.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from pipeline.load.database import Archive
 from pipeline.model import Page
-from pipeline.serve.app import make_datasette
-from fixtures import ids, make_document, notice, sample_documents
+from fixtures import app_client, archive_of, ids, make_document, notice, sample_documents
 
 ID = ids()
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -32,18 +29,13 @@ def stamped_copy():
 
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("research") / "archive.db"
-    with Archive(path) as archive:
-        archive.add(sample_documents())
-        archive.add([stamped_copy()])
-    return path
+    return archive_of(tmp_path_factory.mktemp("research") / "archive.db", sample_documents(),
+                      [stamped_copy()])
 
 
 @pytest.fixture(scope="module")
 def get(archive_path):
-    ds = make_datasette(archive_path)
-    asyncio.run(ds.invoke_startup())
-    return lambda path: asyncio.run(ds.client.get(path))
+    return app_client(archive_path)
 
 
 def bars(html: str) -> list[tuple[str, str, str]]:
@@ -147,12 +139,7 @@ def test_search_with_synonyms_is_a_switch(tmp_path):
         doc.synonym_terms = synonym_terms(text)
         docs.append(doc)
     assert [21197, "個人番号"] in docs[1].synonym_terms
-    path = tmp_path / "archive.db"
-    with Archive(path) as archive:
-        archive.add(docs)
-    ds = make_datasette(path)
-    asyncio.run(ds.invoke_startup())
-    get = lambda p: asyncio.run(ds.client.get(p))  # noqa: E731
+    get = app_client(archive_of(tmp_path / "archive.db", docs))
     q = urllib.parse.quote("マイナンバー")
     plain = get(f"/-/search?q={q}&_format=json").json()
     assert [d["title"] for d in plain["documents"]] == ["a"] and plain["also_searched"] == []

@@ -3,25 +3,20 @@ Datasette's own `?_search=` on /archive/documents and /archive/pages, and on the
 
 from __future__ import annotations
 
-import asyncio
 import urllib.parse
 
 import pytest
 
 from pipeline.load.database import Archive
 from pipeline.load.search import fts_query
-from pipeline.serve.app import make_datasette
-from fixtures import ids, sample_documents
+from fixtures import app_client, archive_of, ids
 
 ID = ids()
 
 
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("search") / "archive.db"
-    with Archive(path) as archive:
-        archive.add(sample_documents())
-    return path
+    return archive_of(tmp_path_factory.mktemp("search") / "archive.db")
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +28,7 @@ def archive(archive_path):
 
 @pytest.fixture(scope="module")
 def get(archive_path):
-    ds = make_datasette(archive_path)
-    asyncio.run(ds.invoke_startup())
-
-    def get(path: str):
-        return asyncio.run(ds.client.get(path))
-
-    return get
+    return app_client(archive_path)
 
 
 # query -> the documents that contain it, and only those

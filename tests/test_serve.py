@@ -20,7 +20,7 @@ from pipeline.model import Page
 from pipeline.load import schema
 from pipeline.serve import app, facets
 from pipeline.serve.render import mark_entities
-from fixtures import free_port, ids, make_document, notice, sample_documents, start_server, stop_server
+from fixtures import app_client, free_port, ids, make_document, notice, sample_documents, start_server, stop_server
 
 ID = ids()
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,13 +62,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def get(site):
-    ds = app.make_datasette(site["db"], source_dirs=[site["sources"]])
-    asyncio.run(ds.invoke_startup())
-
-    def get(path: str, method: str = "GET"):
-        return asyncio.run(ds.client.request(method, path))
-
-    return get
+    return app_client(site["db"], source_dirs=[site["sources"]])
 
 
 def q(params: dict) -> str:
