@@ -6,6 +6,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -17,29 +18,32 @@ from pipeline.corpus import CORPUS_DIR, SLUGS, documents, plain_text, source_tex
 from pipeline.corpus.build import born_digital, scanned
 from pipeline.corpus.markup import parse
 
-PAGES = {
-    "01-memo": 1, "02-shiryo1": 1, "03-shiryo2": 1, "04-letter": 4, "05-mic-notice": 1,
-    "06-onestop-program": 4, "07-union-newsletter": 2, "08-mic-jimurenraku": 3,
-    "09-wards-answers": 1, "10-newspaper": 1,
-}
-TITLES = {
-    "01-memo": ("地域からマイナンバー制度に声を上げていくこと", "2017-02-04"),
-    "02-shiryo1": ("コンビニ交付算定の根拠", "2017-02"),
-    "03-shiryo2": ("コンビニ交付算定一覧表", "2017-02"),
-    "04-letter": ("「共通番号制度」への対応についての質問書", "2017-02-01"),
-    "05-mic-notice": (
+class Expected(NamedTuple):
+    title: str
+    issued_on: str
+    pages: int
+
+
+DOCUMENTS = {
+    "01-memo": Expected("地域からマイナンバー制度に声を上げていくこと", "2017-02-04", 1),
+    "02-shiryo1": Expected("コンビニ交付算定の根拠", "2017-02", 1),
+    "03-shiryo2": Expected("コンビニ交付算定一覧表", "2017-02", 1),
+    "04-letter": Expected("「共通番号制度」への対応についての質問書", "2017-02-01", 4),
+    "05-mic-notice": Expected(
         "マイナンバーカードを活用した住民サービスの向上と地域活性化の検討について (依頼)",
-        "2016-09-16",
+        "2016-09-16", 1,
     ),
-    "06-onestop-program": ("ワンストップ・カードプロジェクトについて(趣旨・開催実績等)", "2016-12"),
-    "07-union-newsletter": ("団結", "2017-01-17"),
-    "08-mic-jimurenraku": (
+    "06-onestop-program": Expected(
+        "ワンストップ・カードプロジェクトについて(趣旨・開催実績等)", "2016-12", 4),
+    "07-union-newsletter": Expected("団結", "2017-01-17", 2),
+    "08-mic-jimurenraku": Expected(
         "平成 29 年度分以降の個人住民税に係る特別徴収税額決定通知書(特別徴収義務者用) "
         "の送付に関する留意事項について (通知)",
-        "2016-11-25",
+        "2016-11-25", 3,
     ),
-    "09-wards-answers": ("住民税の特別徴収通知書への個人番号(マイナンバー)記載について", "2016-10"),
-    "10-newspaper": ("区の情報悪用女性狙う", "2017-01-12"),
+    "09-wards-answers": Expected(
+        "住民税の特別徴収通知書への個人番号(マイナンバー)記載について", "2016-10", 1),
+    "10-newspaper": Expected("区の情報悪用女性狙う", "2017-01-12", 1),
 }
 
 
@@ -57,8 +61,8 @@ def pdf_text(path: Path) -> list[str]:
 
 def test_ten_documents_with_exact_metadata():
     docs = documents()
-    assert [d["slug"] for d in docs] == list(SLUGS) == list(TITLES)
-    assert {d["slug"]: (d["title"], d["issued_on"]) for d in docs} == TITLES
+    assert [d["slug"] for d in docs] == list(SLUGS) == list(DOCUMENTS)
+    assert {d["slug"]: (d["title"], d["issued_on"], d["pages"]) for d in docs} == DOCUMENTS
     by_slug = {d["slug"]: d for d in docs}
     assert by_slug["05-mic-notice"]["issuer"] == "総務大臣"
     assert by_slug["05-mic-notice"]["date_printed"] == "平成 28 年 9 月 16 日"
@@ -67,7 +71,6 @@ def test_ten_documents_with_exact_metadata():
     assert by_slug["10-newspaper"]["issuer"] == "毎日新聞"
     assert {d["kind"] for d in docs} == {
         "通知", "事務連絡", "質問書", "会報", "新聞記事", "資料", "メモ", "行動計画"}
-    assert {d["slug"]: d["pages"] for d in docs} == PAGES
 
 
 def test_sources_are_the_seed_split_verbatim():
@@ -107,7 +110,7 @@ def test_tables_as_grids():
 def test_born_digital_text_layer_is_the_plain_text(slug):
     path = CORPUS_DIR / "born-digital" / f"{slug}.pdf"
     pages = pdf_text(path)
-    assert len(pages) == PAGES[slug]
+    assert len(pages) == DOCUMENTS[slug].pages
     data = path.read_bytes()
     assert b"/FontFile2" in data  # the TrueType font is embedded
     if slug == "10-newspaper":  # vertical: text extractors reorder some upright Latin letters
@@ -120,12 +123,12 @@ def test_born_digital_text_layer_is_the_plain_text(slug):
 def test_scans_are_image_only(slug):
     path = CORPUS_DIR / "scanned" / f"{slug}.pdf"
     pages = pdf_text(path)
-    assert len(pages) == PAGES[slug]
+    assert len(pages) == DOCUMENTS[slug].pages
     assert all(text == "" for text in pages)
     data = path.read_bytes()
     assert b"/Font" not in data
-    assert data.count(b"/DCTDecode") == PAGES[slug]
-    assert data.count(b"/DeviceGray") == PAGES[slug]
+    assert data.count(b"/DCTDecode") == DOCUMENTS[slug].pages
+    assert data.count(b"/DeviceGray") == DOCUMENTS[slug].pages
 
 
 def test_newspaper_is_set_vertically():
