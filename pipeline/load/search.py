@@ -26,50 +26,45 @@ def fts_query(q: str) -> str:
     return " ".join(t if t.startswith('"') else f'"{t}"' for t in terms)
 
 
-# Title matches weigh more than body matches. The best `:limit` hits are chosen first and only
-# they get a snippet: SQLite computes every result column of every row it sorts, and a snippet for
-# each of 80,000 hits took longer than ranking them (161 -> 129 ms at 100,000 documents).
-SEARCH_DOCUMENTS_SQL = f"""
+def _ranked_sql(table: str, rank: str, columns: str, snippet_column: int, joins: str = "") -> str:
+    """A search of `table` through its FTS5 index `{table}_fts`, best first: the best `:limit`
+    hits are chosen first (ranked by `rank`, then id) and only they get a snippet: SQLite
+    computes every result column of every row it sorts, and a snippet for each of 80,000 hits
+    took longer than ranking them (161 -> 129 ms at 100,000 documents)."""
+    fts = f"{table}_fts"
+    return f"""
 with ranked as (
-  select documents_fts.rowid, bm25(documents_fts, 5.0, 1.0) as rank, documents.id
-  from documents_fts
-  join documents on documents.rowid = documents_fts.rowid
-  where documents_fts match :query
-  order by rank, documents.id
+  select {fts}.rowid, {rank} as rank, {table}.id
+  from {fts}
+  join {table} on {table}.rowid = {fts}.rowid
+  where {fts} match :query
+  order by rank, {table}.id
   limit :limit
 )
 select
-  documents.id, documents.title, documents.kind, documents.issuer, documents.issued_on,
-  documents.page_count,
-  snippet(documents_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', :tokens) as snippet,
+  {columns},
+  snippet({fts}, {snippet_column}, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', :tokens) as snippet,
   ranked.rank
 from ranked
-join documents_fts on documents_fts.rowid = ranked.rowid
-join documents on documents.rowid = ranked.rowid
-where documents_fts match :query
+join {fts} on {fts}.rowid = ranked.rowid
+join {table} on {table}.rowid = ranked.rowid
+{joins}where {fts} match :query
 order by ranked.rank, ranked.id
 """
 
-SEARCH_PAGES_SQL = f"""
-with ranked as (
-  select pages_fts.rowid, bm25(pages_fts) as rank, pages.id
-  from pages_fts
-  join pages on pages.rowid = pages_fts.rowid
-  where pages_fts match :query
-  order by rank, pages.id
-  limit :limit
+
+# Title matches weigh more than body matches.
+SEARCH_DOCUMENTS_SQL = _ranked_sql(
+    "documents", "bm25(documents_fts, 5.0, 1.0)",
+    "documents.id, documents.title, documents.kind, documents.issuer, documents.issued_on,\n"
+    "  documents.page_count",
+    snippet_column=1,
 )
-select
-  pages.id, pages.document_id, pages.page, pages.source_page, documents.title,
-  snippet(pages_fts, 0, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', :tokens) as snippet,
-  ranked.rank
-from ranked
-join pages_fts on pages_fts.rowid = ranked.rowid
-join pages on pages.rowid = ranked.rowid
-join documents on documents.id = pages.document_id
-where pages_fts match :query
-order by ranked.rank, ranked.id
-"""
+SEARCH_PAGES_SQL = _ranked_sql(
+    "pages", "bm25(pages_fts)",
+    "pages.id, pages.document_id, pages.page, pages.source_page, documents.title",
+    snippet_column=0, joins="join documents on documents.id = pages.document_id\n",
+)
 
 
 def search_params(q: str, limit: int = 50, tokens: int = 32) -> dict:
