@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from ..load import related
 from . import charts, snapshots
 from .views import (DOCUMENT_EXTRAS, SEARCH_EXTRAS, Missing, _document_row, answers_missing,
-                    archive_database, archive_info, query_url)
+                    archive_database, archive_info, query_url, render_page)
 
 MONTHS_MAX = 240  # a longer span is charted by year
 
@@ -148,9 +148,7 @@ async def timeline(request, datasette):
         return Response.json({"documents_by_month": documents, "events_by_month": events,
                               "municipality": code, "municipality_by_year": by_year,
                               "version": version})
-    html = await datasette.render_template("archive_timeline.html", context, request=request,
-                                           view_name="archive_timeline")
-    return Response.html(html)
+    return await render_page(datasette, request, "archive_timeline.html", context, "archive_timeline")
 
 
 @answers_missing
@@ -173,9 +171,7 @@ async def compare(request, datasette):
         "changed": changed,
         "document_url": lambda doc_id: datasette.urls.path(f"/-/document/{urllib.parse.quote(doc_id)}"),
     }
-    html = await datasette.render_template("archive_compare.html", context, request=request,
-                                           view_name="archive_compare")
-    return Response.html(html)
+    return await render_page(datasette, request, "archive_compare.html", context, "archive_compare")
 
 
 async def document_extras(datasette, db, doc: dict, cite_db: str, version: str | None) -> dict[str, Any]:

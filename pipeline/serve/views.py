@@ -57,6 +57,12 @@ def answers_missing(view):
     return wrapper
 
 
+async def render_page(datasette, request, template: str, context: dict, view_name: str) -> Response:
+    """One of the archive's own HTML pages, rendered with Datasette's templates and menus."""
+    html = await datasette.render_template(template, context, request=request, view_name=view_name)
+    return Response.html(html)
+
+
 async def archive_database(datasette, name: str | None = None) -> Database:
     """The database holding the archive: `name` if given, else the live archive (or the first one
     with its tables)."""
@@ -266,9 +272,7 @@ async def document(request, datasette):
     }
     for extra in DOCUMENT_EXTRAS:
         context.update(await extra(datasette, db, doc, cite_db, cite_version))
-    html = await datasette.render_template("document.html", context, request=request,
-                                           view_name="document")
-    return Response.html(html)
+    return await render_page(datasette, request, "document.html", context, "document")
 
 
 @answers_missing
@@ -317,9 +321,7 @@ async def search(request, datasette):
     if q and not error:
         for extra in SEARCH_EXTRAS:
             context.update(await extra(datasette, db, q, params["query"], cite_db, cite_version))
-    html = await datasette.render_template("archive_search.html", context, request=request,
-                                           view_name="archive_search")
-    return Response.html(html)
+    return await render_page(datasette, request, "archive_search.html", context, "archive_search")
 
 
 @answers_missing
@@ -381,9 +383,8 @@ async def versions(request, datasette):
                  "published": bool(registry and live in registry.by_version)}
     if request.url_vars.get("format") == "json":
         return Response.json({"live": live_info, "snapshots": rows, "software": datasette._versions()})
-    html = await datasette.render_template("versions.html", {"live": live_info, "snapshots": rows},
-                                           request=request, view_name="archive_versions")
-    return Response.html(html)
+    return await render_page(datasette, request, "versions.html", {"live": live_info, "snapshots": rows},
+                             "archive_versions")
 
 
 _STATIC_NAME = re.compile(r"^[\w.-]+$")
