@@ -6,6 +6,7 @@ tests/ on the path). Fixtures proper live in conftest.py.
   answers and a newsletter (`sample_documents`, `make_document` for others).
 - An archive of them (`archive_of`), and its Datasette app in this process (`app_client`).
 - A real `pipeline serve` server in a subprocess (`free_port`, `start_server`, `stop_server`).
+- The rows of one query on an archive file (`query`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 import socket
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -192,3 +194,14 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def query(db: Path, sql: str, params=()) -> list[sqlite3.Row]:
+    """The rows of one query on the SQLite file `db` (by position or by column name), the
+    connection closed again: what a reader sees after a command has run."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, REPO, run_pipeline
+from fixtures import query
 
 GOOD = CORPUS / "born-digital" / "01-memo.pdf"
 GOOD2 = CORPUS / "born-digital" / "02-shiryo1.pdf"
@@ -39,23 +40,11 @@ def archive_digest(db: Path) -> str:
 
 
 def integrity(db: Path) -> str:
-    import sqlite_utils
-
-    conn = sqlite_utils.Database(db)
-    try:
-        return conn.execute("pragma integrity_check").fetchone()[0]
-    finally:
-        conn.close()
+    return query(db, "pragma integrity_check")[0][0]
 
 
 def document_ids(db: Path) -> list[str]:
-    import sqlite_utils
-
-    conn = sqlite_utils.Database(db)
-    try:
-        return [r[0] for r in conn.execute("select id from documents order by id")]
-    finally:
-        conn.close()
+    return [r[0] for r in query(db, "select id from documents order by id")]
 
 
 @pytest.fixture(scope="module")
@@ -186,20 +175,16 @@ def test_sigkill_during_ocr_leaves_archive_unchanged_and_next_run_completes(arch
 def test_sigkill_at_any_moment_is_all_or_nothing(archive):
     """Kill a born-digital ingest at increasing delays: each time the new document is either
     wholly present (with its pages) or absent, and a final run adds it exactly once."""
-    import sqlite_utils
-
     before = archive_digest(archive)
     for delay in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0):
         proc = _start_ingest(archive, GOOD2)
         time.sleep(delay)
         _kill_group(proc)
         assert integrity(archive) == "ok"
-        conn = sqlite_utils.Database(archive)
-        n_docs = conn.execute("select count(*) from documents").fetchone()[0]
-        orphans = conn.execute(
-            "select count(*) from pages where document_id not in (select id from documents)"
-        ).fetchone()[0]
-        conn.close()
+        n_docs = query(archive, "select count(*) from documents")[0][0]
+        orphans = query(
+            archive, "select count(*) from pages where document_id not in (select id from documents)"
+        )[0][0]
         assert orphans == 0
         if n_docs == 1:
             assert archive_digest(archive) == before

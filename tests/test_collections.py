@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, REPO, run_pipeline
+from fixtures import query
 from pipeline.errors import ArchiveError, ExitCode, InputError, PipelineError
 
 MEMO = CORPUS / "born-digital" / "01-memo.pdf"
@@ -26,20 +27,11 @@ PAGE_IMAGE = CORPUS / "images" / "02-shiryo1-p1.tif"
 
 
 def manifest(db: Path) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute("select * from files order by path")]
-    finally:
-        conn.close()
+    return [dict(r) for r in query(db, "select * from files order by path")]
 
 
 def version(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("select value from archive_info where key = 'version'").fetchone()[0]
-    finally:
-        conn.close()
+    return query(db, "select value from archive_info where key = 'version'")[0][0]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 import sqlite_utils
 
 from conftest import CORPUS, run_pipeline
+from fixtures import query
 
 INPUTS = {
     "born_digital": CORPUS / "born-digital" / "05-mic-notice.pdf",
@@ -30,26 +31,17 @@ def archive(tmp_path_factory) -> Path:
 
 
 def docs_from(db: Path, source: str) -> list[dict]:
-    conn = sqlite_utils.Database(db)
-    rows = list(conn.query(
-        "select * from documents where source = ? order by page_start", [source]))
-    conn.close()
-    return rows
+    return [dict(r) for r in query(
+        db, "select * from documents where source = ? order by page_start", [source])]
 
 
 def values(db: Path, doc_id: str, kind: str) -> list[str]:
-    conn = sqlite_utils.Database(db)
-    rows = [r["value"] for r in conn.query(
-        "select value from entities where document_id = ? and kind = ? order by start", [doc_id, kind])]
-    conn.close()
-    return rows
+    return [r["value"] for r in query(
+        db, "select value from entities where document_id = ? and kind = ? order by start", [doc_id, kind])]
 
 
 def pages(db: Path, doc_id: str) -> list[dict]:
-    conn = sqlite_utils.Database(db)
-    rows = list(conn.query("select * from pages where document_id = ? order by page", [doc_id]))
-    conn.close()
-    return rows
+    return [dict(r) for r in query(db, "select * from pages where document_id = ? order by page", [doc_id])]
 
 
 def test_born_digital_notice(archive):
