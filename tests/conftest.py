@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: paths to the repo, the corpus and the shared data, and a
-helper that runs the real `pipeline` command in a subprocess."""
+helper that runs the real `pipeline` command in a subprocess (`run_pipeline`, or `start_pipeline`
+in the background)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def run_pipeline(*args: str, cwd: Path | None = None, timeout: float = 600, env:
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def start_pipeline(*args: str, **popen) -> subprocess.Popen:
+    """Start `python -m pipeline ARGS` in the background, to be watched, signalled or killed;
+    `popen` goes to subprocess.Popen as it is (stdout, stderr, text, start_new_session)."""
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *map(str, args)], cwd=REPO, **popen)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,12 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, REPO, run_pipeline
+from conftest import CORPUS, run_pipeline, start_pipeline
 from fixtures import query
 
 GOOD = CORPUS / "born-digital" / "01-memo.pdf"
@@ -142,11 +141,8 @@ def test_reingest_unchanged_changes_nothing(archive):
 
 
 def _start_ingest(db: Path, *files: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "ingest", "-q", "--db", str(db), *map(str, files)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )
+    return start_pipeline("ingest", "-q", "--db", db, *files, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -214,10 +210,8 @@ def test_serve_keeps_answering_during_ingest(archive):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(archive), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    server = start_pipeline("serve", "--db", archive, "--port", port, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/archive/documents.json?_shape=array&_search=マイナンバー"
     try:
         deadline = time.monotonic() + 60

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from conftest import CORPUS, REPO, run_pipeline
+from conftest import CORPUS, run_pipeline, start_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -47,16 +47,6 @@ def copy_inputs(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
-def start_ingest(db: Path, scheduler: str, inputs: list[Path], **popen) -> subprocess.Popen:
-    """`pipeline ingest` of `inputs` on the cluster at `scheduler`, running in the background
-    (to be killed while it works)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "ingest", "-q", "--db", str(db), "--scheduler", scheduler,
-         *map(str, inputs)],
-        cwd=REPO, **popen,
-    )
-
-
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory) -> dict:
     """The reference: every file read in the ingesting process, one after another."""
@@ -87,8 +77,8 @@ def test_cluster_with_a_worker_killed_mid_file_builds_the_serial_archive(cluster
     local, client = cluster
     inputs = copy_inputs(tmp_path / "in")
     db = tmp_path / "archive.db"
-    proc = start_ingest(db, local.scheduler_address, inputs, stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, text=True)
+    proc = start_pipeline("ingest", "-q", "--db", db, "--scheduler", local.scheduler_address, *inputs,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     pids = client.run(os.getpid)
     killed = None
     deadline = time.monotonic() + 120
@@ -136,8 +126,8 @@ def test_ingest_killed_on_a_cluster_resumes_from_extracted_and_the_manifest(clus
     local, _ = cluster
     inputs = copy_inputs(tmp_path / "in")
     db = tmp_path / "archive.db"
-    proc = start_ingest(db, local.scheduler_address, inputs, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+    proc = start_pipeline("ingest", "-q", "--db", db, "--scheduler", local.scheduler_address, *inputs,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
         if db.exists() and _files_added(db) >= 2:
@@ -192,11 +182,8 @@ def test_scheduler_lost_mid_run_is_one_line_and_the_next_run_resumes(serial, tmp
     try:
         inputs = copy_inputs(tmp_path / "in")
         db = tmp_path / "archive.db"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline", "ingest", "-q", "--db", str(db), "--scheduler",
-             address, *map(str, inputs)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+        proc = start_pipeline("ingest", "-q", "--db", db, "--scheduler", address, *inputs,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while proc.poll() is None and time.monotonic() < deadline and _files_added(db) < 1:
             time.sleep(0.1)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, REPO, run_pipeline
+from conftest import CORPUS, REPO, run_pipeline, start_pipeline
 from fixtures import query
 from pipeline.errors import ArchiveError, ExitCode, InputError, PipelineError
 
@@ -238,10 +238,8 @@ def free_port() -> int:
 
 def test_files_table_is_served_and_faceted_by_status(collection):
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--db", str(collection["db"]), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    proc = start_pipeline("serve", "--db", collection["db"], "--port", port, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/archive/files.json?_shape=objects"
         for _ in range(100):
@@ -310,10 +308,8 @@ def test_ctrl_c_during_ingest_exits_130_without_traceback(tmp_path):
     """Ctrl-C reaches the whole process group (the ingesting process and its pool workers)."""
     scans = [CORPUS / "scanned" / "04-letter.pdf", CORPUS / "scanned" / "07-union-newsletter.pdf"]
     db = tmp_path / "archive.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "ingest", "-q", "--workers", "2", "--db", str(db), *map(str, scans)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    proc = start_pipeline("ingest", "-q", "--workers", "2", "--db", db, *scans, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(4)  # reading: OCR of the first pages
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)

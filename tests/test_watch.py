@@ -5,13 +5,12 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, REPO
+from conftest import CORPUS, start_pipeline
 from pipeline.collect import Settling
 
 MEMO = CORPUS / "born-digital" / "01-memo.pdf"
@@ -47,11 +46,8 @@ def watcher(tmp_path):
     folder.mkdir()
     (folder / "already-there.pdf").write_bytes(MEMO.read_bytes())
     db = tmp_path / "archive.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "watch", str(folder), "--db", str(db), "--workers", "1",
-         "--settle", str(SETTLE), "-q"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    proc = start_pipeline("watch", folder, "--db", db, "--workers", "1", "--settle", SETTLE, "-q",
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield folder, db, proc
     if proc.poll() is None:
         proc.kill()
