@@ -10,7 +10,11 @@ year (昨年暮れ, 2016年末) is its December. Abbreviated era dates of tables
 H28.4.1, 令8.4.1, 令和8.4.1, R7年度) read as their era. An era year past the era's end is counted
 on (平成38年度 → FY2026, see `pipeline.ja.eras.plausible`). A year without era or century (28年度,
 a table's 2年度 under 令和元年度) takes the era of the latest full-year mention before it, else
-the document date's (see `_short_year`).
+the document date's (see `_short_year`). An era year with its western year in brackets is one
+mention (令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日); a range of months under one year
+gives both ends (令和7年4〜6月 → 2025-04, 2025-06). Western dates written in English (3 September
+2025, March 31, 2026, the fiscal years 2025, 2026, and 2027, FY2025) are dates too. Slips of
+the pen that read one way only are read so (令和年6度 → FY2024, 令和7月4月 → 2025-04).
 
 Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
 1. The year (and, for a bare day, the month) of the nearest preceding dated mention in the
@@ -33,17 +37,23 @@ Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
    9月15日…10月4日 under a question about 「2017年以降の住民税の通知」 are 2016's.
 5. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
    that the value is `--MM-DD` / `--MM` with no start/end (a bare day is dropped).
+同年4月1日 and 同月15日 take the year (and month) of the latest dated mention before them.
+Month/day with a slash (12/8) is a date only where nothing else is meant: before a weekday
+(12/8(水)), at an end of a range (11/29〜12/5), or in a table row of days a day or a week apart
+(12/5\t12/6\t12/7); a lone 1/2 is a fraction or a page number.
 A mention looks ahead when it opens a period or sets a deadline or plan (以降, 以後, から, より,
 まで, 目途 right after it) and its sentence is not in the past tense (…した。, …された。), or
 when it is scheduled (予定, 改正予定, に閣議決定を予定 right after it).
 
 Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolved against the document date or
 the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
-本年度 is the year it budgets); with neither they are skipped. 〃 in a table cell repeats the date
+本年度 is the year it budgets); with neither they are skipped, and so are fiscal years relative
+to any year (前年度末及び当該年度末における現在高: a sentence about 当該年度 or 各年度). 〃 in a table cell repeats the date
 in the cell above.
 
 Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
-(ヶ) are read as what they stand for.
+(ヶ) are read as what they stand for; a stray period before a month (、.8月) is noise, while 1.8月
+is a decimal.
 
 Not dates: era years that begin a law number (昭和22年法律第67号, 昭和22年法律第67与 as OCR read
 it), durations (3年間, 10年間, 1カ月, 12桁, 3月以上, 3月に1回, 1日から3日程度), ordinals (第1回), a
@@ -106,8 +116,73 @@ SHORT_RE = re.compile(
     rf"|(?P<y1>[0-9])年(?:(?P<fy1>度)|(?P<m1>{_MA})月(?P<d1>{_DN})日))"
 )
 MONTH_DAY_RE = re.compile(
-    rf"(?<![0-9.,/年第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
+    rf"(?<![0-9,/年第{_K}])(?<![0-9]\.)(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
     rf"|(?P<km>{_MN})月(?P<kd>{_DN})日)"
+)
+# An era year with its western year in brackets, or the other way round, is one mention:
+# 令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日, 2025年(令和7年)4月.
+_WY = r"(?:18|19|20|21)[0-9]{2}"
+PAIRED_RES = (
+    re.compile(rf"(?P<era>{ERA})(?P<y>{_YN})[(（](?P<wy>{_WY})[)）]{_TAIL}"),
+    re.compile(rf"(?<![0-9])(?P<wy>{_WY})[(（](?P<era>{ERA})(?P<y>{_YN})[)）]{_TAIL}"),
+    re.compile(
+        rf"(?P<era>{ERA})(?P<y>{_YN})年[(（](?P<wy>{_WY})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
+    ),
+    re.compile(
+        rf"(?<![0-9])(?P<wy>{_WY})年[(（](?P<era>{ERA})(?P<y>{_YN})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
+    ),
+)
+# A range of months under one year: 令和7年4〜6月, 2025年10月～12月 reads as its two ends.
+MONTH_RANGE_RE = re.compile(
+    rf"(?:(?P<era>{ERA})(?P<y>{_YN})|(?<![0-9])(?P<wy>{_WY}))年"
+    rf"(?P<m1>{_MN})月?(?:[〜~～]|から)(?P<m2>{_MN})月"
+)
+# 同年4月1日, 同年4月, 同月15日: the year (and month) of the mention before.
+SAME_RE = re.compile(rf"同(?:年(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|月(?P<md>{_DN})日)")
+# Slips of the pen an era date cannot be read otherwise than as meant: 令和年6度 (年 before the
+# number), 令和7月4月 (月 for 年).
+ERA_SLIP_RE = re.compile(
+    rf"(?P<era>{ERA})(?:年(?P<fy_y>{_YN})度|(?P<y>{_YN})月(?P<m>{_MN})月(?:(?P<d>{_DN})日)?)"
+)
+# Month/day without a year, read only where nothing else can be meant: before a weekday
+# (12/8(水)), at an end of a range (11/29〜12/5), or in a row of table cells of successive days
+# (12/5\t12/6\t12/7). A lone 1/2 is a fraction or a page number.
+_MD = r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12][0-9]|0?[1-9])"
+_WEEKDAY = r"[(（][月火水木金土日][)）]"
+SLASH_MD_RE = re.compile(rf"(?<![0-9./-]){_MD}(?![0-9/.])(?P<wd>{_WEEKDAY})?")
+_MD_RANGE_NEXT = re.compile(rf"[〜~～]{_MD}(?![0-9/.])")
+_MD_RANGE_PREV = re.compile(rf"(?<![0-9./-]){_MD}(?:{_WEEKDAY})?[〜~～]$")
+_MD_NEXT_CELL = re.compile(rf"[\t ]+{_MD}(?![0-9/.])")
+_MD_PREV_CELL = re.compile(rf"(?<![0-9./-]){_MD}[\t ]+$")
+ROW_STEP = 7  # days between neighbouring cells of a row of dates (daily or weekly figures)
+# Western dates written in English (convention E1 of the real gold): 3 September 2025,
+# September 3, 2025, September 2025, 4, September, 2025, the fiscal years 2025, 2026, and 2027,
+# fiscal year 2025/2026/2027, FY2025. A month name may be hyphenated across a line (Sep‐tember).
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
+               "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
+_HYPHEN = "[‐‑-]?"
+
+
+def _month_word_re() -> str:
+    words = [_HYPHEN.join(name) for name in _MONTH_NAMES]
+    words += [_HYPHEN.join(name.upper()) for name in _MONTH_NAMES]
+    words += [rf"{abbr}\." if len(abbr) == 3 else rf"{abbr}\.?" for abbr in _MONTH_ABBR]
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_MON = rf"(?P<mon>{_month_word_re()})(?![A-Za-z])"
+_EN_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+ENGLISH_RES = (
+    re.compile(rf"(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
+    re.compile(rf"(?<![A-Za-z]){_MON}\s*{_EN_DAY},?\s*(?P<y>{_WY})(?![0-9])"),
+    re.compile(rf"(?<![A-Za-z0-9]){_MON},?\s*(?P<y>{_WY})(?![0-9])"),
+)
+ENGLISH_FY_RE = re.compile(
+    rf"(?:[Ff]iscal\s+[Yy]ears?\s+(?:of\s+)?|FY\s?)(?P<y>{_WY})(?P<more>(?:\s*[,/-]\s*(?:and\s+)?{_WY}|\s+and\s+{_WY})*)(?![0-9])"
 )
 RELATIVE_RE = re.compile(
     rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)"
@@ -158,6 +233,8 @@ RANGE_BETWEEN_RE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|頃)?(?:〜|~
 PLAN_HORIZON = 15  # years ahead of its date a document's tables may run (a plan's 平成38年度)
 # What makes a fiscal year the topic its sentence's months belong to: 令和3年度は、8月及び11月に….
 FY_TOPIC_RE = re.compile(r"は|中[はに]|において|には")
+# A sentence about any year (当該年度, 各年度): its 前年度 and 翌年度 are relative to that year.
+GENERIC_YEAR_RE = re.compile(r"当該年度|各年度|該当年度")
 IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
@@ -190,6 +267,7 @@ class _Cand:
     topic: bool = False  # a fiscal year its sentence is about (令和3年度は)
     fiscal: int | None = None  # the fiscal year a partial date was read in
     opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
+    same: str | None = None  # 同年… ("year") or 同月… ("month"): of the mention before
 
 
 def _num(text: str | None) -> int | None:
@@ -269,6 +347,11 @@ class _Scan:
     c: str
     doc: tuple[int, int | None, int | None] | None
     base_fy: int | None
+    line_starts: frozenset[int] = frozenset()  # offsets in c that begin a line of the text
+
+    def starts_cell(self, i: int) -> bool:
+        """Does c[i] begin a table cell (a line, or after a tab or a space)?"""
+        return i == 0 or i in self.line_starts or self.c[i - 1] in "\t\n "
 
 
 @dataclass(frozen=True)
@@ -359,6 +442,8 @@ def _read_relative(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         return  # nothing to resolve against
     if mt["rel"] == "前年" and not mt["fy"]:
         return  # 前年 is relative to whatever year was just mentioned
+    if mt["fy"] and GENERIC_YEAR_RE.search(_sentence_of(scan.c, mt.start(), mt.end())):
+        return  # 前年度末及び当該年度末における現在高: relative to each year of a table, not to the document
     offset = _REL_OFFSET[mt["rel"]]
     m, d = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
     if mt["fy"]:
@@ -402,21 +487,124 @@ def _read_news_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         yield _Cand(mt.start(), mt.end(), None, None, int(mt["d"]), partial=True)
 
 
+def _read_paired(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日: one mention, the western
+    year as printed."""
+    g = mt.groupdict()
+    year = int(mt["wy"])
+    month, day = (12, None) if g.get("late") else (_num(g.get("m")), _num(g.get("d")))
+    if _valid(year, month, day):
+        yield _Cand(mt.start(), mt.end(), year, month, day, bool(g.get("fy")), era=mt["era"])
+
+
+def _read_month_range(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和7年4〜6月: the first month (ending at its number or 月) and the last."""
+    era = mt["era"]
+    year = to_western(era, _num(mt["y"])) if era else int(mt["wy"])
+    m1, m2 = _num(mt["m1"]), _num(mt["m2"])
+    if era and not plausible(era, _num(mt["y"]) or 0):
+        return
+    if not (_valid(year, m1, None) and _valid(year, m2, None)):
+        return
+    first_end = mt.end("m1") + (1 if scan.c.startswith("月", mt.end("m1")) else 0)
+    yield _Cand(mt.start(), first_end, year, m1, None, era=era)
+    yield _Cand(mt.start("m2"), mt.end(), year + (1 if m2 < m1 else 0), m2, None, era=era)
+
+
+def _read_same(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """同年4月1日, 同月15日: resolved against the mention before (see extract)."""
+    if mt["md"]:
+        d = _num(mt["md"])
+        if _valid(None, 1, d):
+            yield _Cand(mt.start(), mt.end(), None, None, d, partial=True, same="month")
+        return
+    m, d = _num(mt["m"]), _num(mt["d"])
+    if _valid(None, m, d):
+        yield _Cand(mt.start(), mt.end(), None, m, d, partial=True, same="year")
+
+
+def _read_era_slip(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和年6度 → FY2024, 令和7月4月 → 2025-04."""
+    era = mt["era"]
+    n = _num(mt["fy_y"] or mt["y"])
+    if n is None or not plausible(era, n):
+        return
+    month, day = _num(mt["m"]), _num(mt["d"])
+    if _valid(to_western(era, n), month, day):
+        yield _Cand(mt.start(), mt.end(), to_western(era, n), month, day, bool(mt["fy_y"]), era=era)
+
+
+def _days_between(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days from month/day a forward to month/day b (across a new year if need be)."""
+    year = 2001  # not a leap year; a row of days reads the same in any year
+    if not (_valid(year, *a) and _valid(year, *b)):
+        return -1
+    return (datetime.date(year, *b) - datetime.date(year, *a)).days % 365
+
+
+def _read_slash_month_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """12/8(水), 11/29〜12/5, a row 12/5\t12/6\t12/7 (see SLASH_MD_RE)."""
+    c, start, end = scan.c, mt.start(), mt.end()
+    m, d = int(mt["m"]), int(mt["d"])
+    if not _valid(None, m, d):
+        return
+    ranged = _MD_RANGE_NEXT.match(c, end) or _MD_RANGE_PREV.search(c, max(0, start - 12), start)
+    in_row = False
+    if scan.starts_cell(start):  # a row of successive days: its neighbour cell a day or a week off
+        nxt = _MD_NEXT_CELL.match(c, end)
+        prev = _MD_PREV_CELL.search(c, max(0, start - 8), start)
+        in_row = bool(nxt and 0 < _days_between((m, d), (int(nxt["m"]), int(nxt["d"]))) <= ROW_STEP)
+        in_row = in_row or bool(
+            prev and scan.starts_cell(prev.start())
+            and 0 < _days_between((int(prev["m"]), int(prev["d"])), (m, d)) <= ROW_STEP
+        )  # fmt: skip
+    if mt["wd"] or ranged or in_row:
+        yield _Cand(start, end, None, m, d, partial=True)
+
+
+def _read_english(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """3 September 2025, September 3, 2025, Sep. 2025."""
+    word = re.sub(r"[‐‑.-]", "", mt["mon"])
+    month = (
+        _MONTH_NAMES.index(word.capitalize()) + 1 if word.capitalize() in _MONTH_NAMES
+        else _MONTH_ABBR.get(word.capitalize())
+    )  # fmt: skip
+    year, day = int(mt["y"]), mt.groupdict().get("d")
+    day = int(day) if day else None
+    if month and _valid(year, month, day):
+        yield _Cand(mt.start(), mt.end(), year, month, day)
+
+
+def _read_english_fiscal(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """the fiscal years 2025, 2026, and 2027 (one per year), FY2025."""
+    yield _Cand(mt.start(), mt.end("y"), int(mt["y"]), None, None, fy=True)
+    for extra in re.finditer(_WY, mt["more"] or ""):
+        s = mt.start("more") + extra.start()
+        yield _Cand(s, s + 4, int(extra.group()), None, None, fy=True)
+
+
 RULES = (
     Rule("era", ERA_RE, 0, _read_era),
+    *(Rule("paired", pattern, 0, _read_paired) for pattern in PAIRED_RES),
+    Rule("month_range", MONTH_RANGE_RE, 0, _read_month_range),
+    Rule("era_slip", ERA_SLIP_RE, 0, _read_era_slip),
     Rule("era_abbreviated", ERA_ABBR_RE, 1, _read_era_abbreviated),
     Rule("western", WEST_RE, 1, _read_western),
+    *(Rule("english", pattern, 1, _read_english) for pattern in ENGLISH_RES),
+    Rule("english_fiscal", ENGLISH_FY_RE, 1, _read_english_fiscal),
     Rule("numeric", NUMERIC_RE, 2, _read_numeric),
     Rule("short_year", SHORT_RE, 3, _read_short_year),
     Rule("relative", RELATIVE_RE, 4, _read_relative),
     Rule("month_day", MONTH_DAY_RE, 5, _read_month_day),
+    Rule("same", SAME_RE, 5, _read_same),
+    Rule("slash_month_day", SLASH_MD_RE, 5, _read_slash_month_day),
     Rule("news_day", DAY_RE, 6, _read_news_day),
 )
 
 
-def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
+def _candidates(c: str, doc, base_fy: int | None, line_starts=frozenset()) -> list[_Cand]:
     """Every reading of every rule, outside the spans that are never dates (NOT_DATE_RES)."""
-    scan = _Scan(c, doc, base_fy)
+    scan = _Scan(c, doc, base_fy, line_starts)
     blocked = Occupied()
     for pattern in NOT_DATE_RES:
         for mt in pattern.finditer(c):
@@ -444,6 +632,12 @@ def _resolve_overlaps(cands: list[_Cand]) -> list[_Cand]:
 
 def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
+
+
+def _sentence_of(text: str, start: int, end: int, reach: int = 80) -> str:
+    """The sentence around text[start:end], at most `reach` characters each side."""
+    a = max(_sentence_start(text, start), start - reach)
+    return text[a : _sentence_end(text, end, reach)]
 
 
 def _sentence_end(text: str, pos: int, reach: int = 300) -> int:
@@ -493,7 +687,7 @@ def _anchor(cands: list[_Cand]) -> tuple[int, int, int] | None:
 
 
 def _scan(text: str, view, doc, base_fy: int | None) -> list[_Cand]:
-    cands = _resolve_overlaps(_candidates(view.text, doc, base_fy))
+    cands = _resolve_overlaps(_candidates(view.text, doc, base_fy, view.line_starts(text)))
     for cand in cands:
         _look_ahead(text, view.text, cand, view.span(cand.start, cand.end)[1])
     return cands
@@ -530,6 +724,9 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
             cand.year = _short_year(cand.short_year, doc, era)
             if cand.year is None:
                 continue  # 2年度 with no era to count it in
+        elif cand.same:
+            if not _same_as_before(cand, dated):
+                continue  # 同年4月 with no year mentioned before
         elif cand.partial:
             if not _infer_year(text, view.text, start, cand, dated, doc, bound, base_fy):
                 if cand.month is None:
@@ -603,6 +800,21 @@ def _infer_year(text: str, c: str, start: int, cand: _Cand, dated, doc, bound, b
     for pos, prev in reversed(dated):  # 5. the nearest preceding mention not looking ahead
         if not (prev.ahead or prev.fy) and (found := _borrow(cand, prev)) is not None:
             return found
+    return False
+
+
+def _same_as_before(cand: _Cand, dated) -> bool:
+    """同年4月1日 takes the year of the latest dated mention before it; 同月15日 its year and
+    month (a fiscal year has no month to lend: skipped)."""
+    for _, prev in reversed(dated):
+        if prev.relative and prev.fy:
+            continue
+        if cand.same == "month":
+            if prev.fy or prev.month is None:
+                return False
+            cand.month = prev.month
+        cand.year = prev.year
+        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
     return False
 
 
