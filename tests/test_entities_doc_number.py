@@ -109,3 +109,20 @@ def test_a_municipal_number_led_by_its_era_year():
     assert numbers("4教学第1234号\n令和4年4月1日") == ["4教学第1234号"]
     assert numbers("(５南総第 12 号)") == ["5南総第12号"]
     assert numbers("令和4年4月1日付け教学第12号") == ["教学第12号"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A gazette notice's number after its white circle (〇 as a text layer gives it).
+        ("◎調達機関番号009◎所在地番号13〇第128号1調達内容", ["第128号"]),
+        ("支出負担行為担当官\n東京拘置所長 山本 英博\n◎調達機関番号013◎所在地番号13\n〇第11号\n1調達内容",
+         ["第11号"]),
+        # Items of a list, forms and numbers inside kanji numerals are not.
+        ("○第1号議案 令和7年度一般会計補正予算", []),
+        ("○第3号様式", []),
+        ("一〇第5号", []),
+    ],
+)  # fmt: skip
+def test_gazette_notice_numbers(text, expected):
+    assert [e.value for e in doc_number.extract(text, DocumentContext())] == expected
