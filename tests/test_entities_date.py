@@ -447,3 +447,19 @@ def test_relative_fiscal_years_of_any_year_are_not_dates():
     )
     ctx = DocumentContext("2026-02-27", title="令和8年度南国市一般会計予算")
     assert [e.value for e in date_kind.extract(text, ctx)] == ["FY2025"]
+
+
+def test_a_column_of_days_under_a_month_heading():
+    # Convention C1: the 利用日 column of a form filled in for 令和6年4月分.
+    text = (
+        "令和6年4月分\n利用日\t利用時間\t実支払額\n日中利用(7時〜22時)\t夜間利用(22時〜翌7時)\n"
+        "1\t9:00\t〜\t10:00\t1時間00分\t2,500\n29\t7:00\t〜\t8:00\t1時間00分\t2,500\n"
+        "9時間10分\t合計\t¥ 69,625\n\n15\t件"
+    )
+    got = date_kind.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("令和6年4月", "2024-04"), ("1", "2024-04-01"), ("29", "2024-04-29"),
+    ]  # fmt: skip
+    # Without a month heading, or under a header that is not a day, numbers stay numbers.
+    assert dates("利用日\t利用時間\n1\t9:00") == []
+    assert dates("令和6年4月分\n曜日\t件数\n1\t9") == ["2024-04"]

@@ -49,7 +49,8 @@ Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolve
 the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
 本年度 is the year it budgets); with neither they are skipped, and so are fiscal years relative
 to any year (前年度末及び当該年度末における現在高: a sentence about 当該年度 or 各年度). 〃 in a table cell repeats the date
-in the cell above.
+in the cell above. A column headed by a day (利用日, 実施日, 日付) under a month heading
+(令和6年4月分) holds days of that month: its bare numbers are dates (`_day_columns`).
 
 Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
 (ヶ) are read as what they stand for; a stray period before a month (、.8月) is noise, while 1.8月
@@ -740,6 +741,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         entities.append(Entity("date", text[start:end], value, start, end, attrs=attrs))
 
     entities.extend(_dittos(text, entities))
+    entities.extend(_day_columns(text, entities))
     entities.sort(key=lambda e: e.start)
     return entities
 
@@ -894,4 +896,57 @@ def _dittos(text: str, entities: list[Entity]) -> list[Entity]:
             out.append(
                 Entity("date", m.group(), src.value, m.start(), m.end(), attrs=dict(src.attrs))
             )
+    return out
+
+
+# A column of days (convention C1 of the real gold): a header cell that names a day (利用日, 実施日,
+# 日付, 日) under a month heading (令和6年4月分) makes each bare number of that column a day of that
+# month. Cells naming something else that ends in 日 are not such headers.
+_DAY_HEADER_RE = re.compile(r"[一-龥]{0,4}日|日付|月日")
+_NOT_DAY_HEADERS = {"曜日", "休日", "祝日", "平日", "土日", "毎日", "当日", "翌日", "前日", "全日", "終日"}
+_DAY_CELL_RE = re.compile(r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])\s*")
+_MONTH_HEADING_LINES = 3  # how far above the header row the month heading may be
+
+
+def _day_columns(text: str, entities: list[Entity]) -> list[Entity]:
+    """The days of a 利用日 column under 令和6年4月分: 「利用日\t利用時間…」 then rows 「1\t9:00…」."""
+    months = [e for e in entities if e.attrs.get("precision") == "month" and e.attrs.get("start")]
+    if not months:
+        return []
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[Entity] = []
+    column, month = None, None
+    for i, (start, line) in enumerate(lines):
+        cells = line.split("\t")
+        if column is not None:
+            if len(cells) < 2:
+                column = None  # the table ended
+                continue
+            if column < len(cells) and (m := _DAY_CELL_RE.fullmatch(cells[column])):
+                cell_start = start + sum(len(c) + 1 for c in cells[:column])
+                y, mo = month
+                d = int(m["d"])
+                if _valid(y, mo, d):
+                    s, e = cell_start + m.start("d"), cell_start + m.end("d")
+                    iso = f"{y:04d}-{mo:02d}-{d:02d}"
+                    attrs = {"start": iso, "end": iso, "precision": "day", "relative": False}
+                    out.append(Entity("date", text[s:e], iso, s, e, attrs=attrs))
+            continue
+        if len(cells) < 2:
+            continue
+        header = next(
+            (k for k, c in enumerate(cells)
+             if _DAY_HEADER_RE.fullmatch(c.strip()) and c.strip() not in _NOT_DAY_HEADERS),
+            None,
+        )  # fmt: skip
+        if header is None:
+            continue
+        above = lines[max(0, i - _MONTH_HEADING_LINES)][0]
+        heading = [e for e in months if above <= e.start < start]
+        if heading:
+            y, mo = (int(x) for x in heading[-1].value.split("-"))
+            column, month = header, (y, mo)
     return out
