@@ -48,9 +48,11 @@ when it is scheduled (予定, 改正予定, に閣議決定を予定 right after
 Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolved against the document date or
 the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
 本年度 is the year it budgets); with neither they are skipped, and so are fiscal years relative
-to any year (前年度末及び当該年度末における現在高: a sentence about 当該年度 or 各年度). 〃 in a table cell repeats the date
-in the cell above. A column headed by a day (利用日, 実施日, 日付) under a month heading
-(令和6年4月分) holds days of that month: its bare numbers are dates (`_day_columns`).
+to any year (前年度末及び当該年度末における現在高: a sentence about 当該年度 or 各年度).
+
+Tables: 〃 in a cell repeats the date in the cell above. A column headed by a day (利用日,
+実施日, 日付) under a month heading (令和6年4月分) holds days of that month: its bare numbers are
+dates (`_day_columns`).
 
 Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
 (ヶ) are read as what they stand for; a stray period before a month (、.8月) is noise, while 1.8月
