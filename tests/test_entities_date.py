@@ -332,6 +332,7 @@ def test_rules_table_names_each_way_of_writing_a_date():
         "era", "paired", "paired", "paired", "paired", "month_range", "era_slip",
         "era_abbreviated", "western", "english", "english", "english", "english_fiscal",
         "numeric", "short_year", "relative", "month_day", "same", "slash_month_day", "news_day",
+        "range_day",
     ]
 
 
@@ -463,3 +464,26 @@ def test_a_column_of_days_under_a_month_heading():
     # Without a month heading, or under a header that is not a day, numbers stay numbers.
     assert dates("利用日\t利用時間\n1\t9:00") == []
     assert dates("令和6年4月分\n曜日\t件数\n1\t9") == ["2024-04"]
+
+
+def test_the_weekday_tells_the_year_of_a_date_without_one():
+    # A tender schedule issued in October 2025: its dates are in the months after.
+    text = "入札参加申請受付期限\t11月14日(金) 17時\nプレゼンテーション\t1月6日(火)〜7日(水)\n"
+    assert dates(text, "2025-10") == ["2025-11-14", "2026-01-06", "2026-01-07"]
+    # Without a weekday the month-day stays before the document date.
+    assert dates("受付期限\t11月14日 17時", "2025-10") == ["2024-11-14"]
+    # ７月１４日（月）から…（木）まで: the weekday does not hide まで and から.
+    assert dates("７月１４日（月）から８月２８日（木）まで", "2025-06-01") == ["2025-07-14", "2025-08-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和7年4月1日(火)〜6日(日)", ["2025-04-01", "2025-04-06"]),
+        ("令和7年4月1日から6日まで", ["2025-04-01", "2025-04-06"]),
+        ("結果が出るまでは1日から3日程度要する", []),  # a number of days
+        ("令和7年4月1日～3日間", ["2025-04-01"]),
+    ],
+)
+def test_a_range_that_repeats_only_the_day(text, expected):
+    assert dates(text) == expected

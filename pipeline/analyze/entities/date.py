@@ -37,7 +37,10 @@ Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
    9月15日…10月4日 under a question about 「2017年以降の住民税の通知」 are 2016's.
 5. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
    that the value is `--MM-DD` / `--MM` with no start/end (a bare day is dropped).
-同年4月1日 and 同月15日 take the year (and month) of the latest dated mention before them.
+A weekday printed after a month-day (7月14日(月)) moves it to the year next to the inferred one
+whose calendar has that weekday. A range end that repeats only the day (4月1日〜6日, から6日まで)
+is a day of the same month. 同年4月1日 and 同月15日 take the year (and month) of the latest dated
+mention before them.
 Month/day with a slash (12/8) is a date only where nothing else is meant: before a weekday
 (12/8(水)), at an end of a range (11/29〜12/5), or in a table row of days a day or a week apart
 (12/5\t12/6\t12/7); a lone 1/2 is a fraction or a page number.
@@ -193,6 +196,11 @@ RELATIVE_RE = re.compile(
 )
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
+# The end of a range that repeats only the day: 4月1日(火)〜6日(日), 4月1日から6日まで.
+RANGE_DAY_RE = re.compile(rf"(?:(?<=[〜~～])|(?<=から))(?P<d>{_DN})日")
+# A weekday printed after a date: 7月14日(月). It tells the year of a date printed without one.
+WEEKDAYS = "月火水木金土日"
+WEEKDAY_AFTER_RE = re.compile(r"[(（](?P<wd>[月火水木金土日])(?:曜日?)?[)）]")
 # A number of months or days, not a date: 3月以上, 3月に1回, 1日から3日程度.
 DURATION_AFTER_RE = re.compile(
     rf"以上|以内|以下|未満|を?超え|超|ごと|毎|当たり|あたり|を限度|程度|ほど|間|期"
@@ -271,6 +279,8 @@ class _Cand:
     fiscal: int | None = None  # the fiscal year a partial date was read in
     opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
     same: str | None = None  # 同年… ("year") or 同月… ("month"): of the mention before
+    weekday: int | None = None  # the weekday printed with it (月 → 0): 7月14日(月)
+    tail: int = 0  # length of that weekday after the mention, skipped when reading what follows
 
 
 def _num(text: str | None) -> int | None:
@@ -562,7 +572,8 @@ def _read_slash_month_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
             and 0 < _days_between((int(prev["m"]), int(prev["d"])), (m, d)) <= ROW_STEP
         )  # fmt: skip
     if mt["wd"] or ranged or in_row:
-        yield _Cand(start, end, None, m, d, partial=True)
+        weekday = WEEKDAYS.index(mt["wd"][1]) if mt["wd"] else None
+        yield _Cand(start, end, None, m, d, partial=True, weekday=weekday)
 
 
 def _read_english(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
@@ -586,6 +597,13 @@ def _read_english_fiscal(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         yield _Cand(s, s + 4, int(extra.group()), None, None, fy=True)
 
 
+def _read_range_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """〜6日 after a date: a day of the same month (not 1日〜3日程度, a number of days)."""
+    d = _num(mt["d"])
+    if d and _valid(None, 1, d) and not DURATION_AFTER_RE.match(scan.c, mt.end()):
+        yield _Cand(mt.start(), mt.end(), None, None, d, partial=True)
+
+
 RULES = (
     Rule("era", ERA_RE, 0, _read_era),
     *(Rule("paired", pattern, 0, _read_paired) for pattern in PAIRED_RES),
@@ -602,6 +620,7 @@ RULES = (
     Rule("same", SAME_RE, 5, _read_same),
     Rule("slash_month_day", SLASH_MD_RE, 5, _read_slash_month_day),
     Rule("news_day", DAY_RE, 6, _read_news_day),
+    Rule("range_day", RANGE_DAY_RE, 6, _read_range_day),
 )
 
 
@@ -619,7 +638,9 @@ def _candidates(c: str, doc, base_fy: int | None, line_starts=frozenset()) -> li
                 if blocked.overlaps(cand.start, cand.end):
                     continue
                 cand.order = rule.order
-                cand.until = c.startswith("まで", cand.end)
+                if (wd := WEEKDAY_AFTER_RE.match(c, cand.end)) and cand.day is not None:
+                    cand.weekday, cand.tail = WEEKDAYS.index(wd["wd"]), len(wd.group())
+                cand.until = c.startswith("まで", cand.end + cand.tail)
                 cand.topic = cand.fy and bool(FY_TOPIC_RE.match(c, cand.end))
                 out.append(cand)
     return out
@@ -652,7 +673,7 @@ def _sentence_end(text: str, pos: int, reach: int = 300) -> int:
 def _look_ahead(text: str, c: str, cand: _Cand, orig_end: int) -> None:
     """Set cand.ahead (a deadline, plan or period start: not the document's own time) and
     cand.opens (the start of a period the text looks forward to: 2017年以降 → (2017, 1, 1))."""
-    after = c[cand.end : cand.end + 8]
+    after = c[cand.end + cand.tail : cand.end + cand.tail + 8]
     opens = OPENS_RE.match(after)
     if SCHEDULED_RE.match(after):
         cand.ahead = cand.scheduled = True
@@ -734,6 +755,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
             if not _infer_year(text, view.text, start, cand, dated, doc, bound, base_fy):
                 if cand.month is None:
                     continue  # a bare day with nothing to anchor it
+            _match_weekday(cand)
         elif not cand.relative:
             era = cand.era
         if cand.year is not None:
@@ -805,6 +827,18 @@ def _infer_year(text: str, c: str, start: int, cand: _Cand, dated, doc, bound, b
         if not (prev.ahead or prev.fy) and (found := _borrow(cand, prev)) is not None:
             return found
     return False
+
+
+def _match_weekday(cand: _Cand) -> None:
+    """A date printed without its year but with its weekday (7月14日(月)) is in the year next to
+    the inferred one whose calendar has that weekday, when the inferred year's does not."""
+    if cand.weekday is None or cand.year is None or cand.month is None or cand.day is None:
+        return
+    for year in (cand.year, cand.year + 1, cand.year - 1):
+        if _valid(year, cand.month, cand.day):
+            if datetime.date(year, cand.month, cand.day).weekday() == cand.weekday:
+                cand.year = year
+                return
 
 
 def _same_as_before(cand: _Cand, dated) -> bool:
