@@ -330,7 +330,7 @@ def test_a_scheduled_date_is_after_the_document_date():
 def test_rules_table_names_each_way_of_writing_a_date():
     assert [rule.name for rule in date_kind.RULES] == [
         "era", "paired", "paired", "paired", "paired", "month_range", "era_slip",
-        "era_abbreviated", "western", "english", "english", "english", "english_fiscal",
+        "era_abbreviated", "era_abbreviated_months", "western", "english", "english", "english", "english_fiscal",
         "numeric", "short_year", "relative", "month_day", "same", "slash_month_day", "news_day",
         "range_day",
     ]
@@ -486,4 +486,19 @@ def test_the_weekday_tells_the_year_of_a_date_without_one():
     ],
 )
 def test_a_range_that_repeats_only_the_day(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("計画期間\tH28.4～H29.3", ["2016-04", "2017-03"]),
+        ("R7.4〜R8.3", ["2025-04", "2026-03"]),
+        ("令7.4～令8.3", ["2025-04", "2026-03"]),
+        ("R7.4", []),  # alone: a version or a section number
+        ("昭和60年代の建設", []),  # a decade
+        ("平成10年代後半", []),
+    ],
+)
+def test_abbreviated_era_months_and_decades(text, expected):
     assert dates(text) == expected

@@ -7,8 +7,9 @@ Canonical values: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or `FYyyyy` for a fiscal year
 2017年度 → FY2017, 2017-04-01..2018-03-31). A range (2014年10月〜15年11月, 平成29年度から平成31年度
 まで) gives one entity per end; a list (平成29・30年度, 11月2日・14日) one entity per item. The end of a
 year (昨年暮れ, 2016年末) is its December. Abbreviated era dates of tables and forms (R8.4.1,
-H28.4.1, 令8.4.1, 令和8.4.1, R7年度) read as their era. An era year past the era's end is counted
-on (平成38年度 → FY2026, see `pipeline.ja.eras.plausible`). A year without era or century (28年度,
+H28.4.1, 令8.4.1, 令和8.4.1, R7年度, and the ends of a range of months H28.4～H29.3) read as
+their era. An era year past the era's end is counted on (平成38年度 → FY2026, see
+`pipeline.ja.eras.plausible`); one followed by 代 is a decade (昭和60年代), not a date. A year without era or century (28年度,
 a table's 2年度 under 令和元年度) takes the era of the latest full-year mention before it, else
 the document date's (see `_short_year`). An era year with its western year in brackets is one
 mention (令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日); a range of months under one year
@@ -106,6 +107,13 @@ ERA_ABBR_RE = re.compile(
     rf"(?:(?P<sep>[./])(?P<m>{_MA})(?P=sep)(?P<d>{_DA})(?![0-9]|\.[0-9])"
     rf"|年(?:(?P<fy>度)|(?P<m2>{_MA})月(?:(?P<d2>{_DN})日)?)?)"
 )
+# A range of abbreviated era months in a table: H28.4～H29.3, R7.4〜R8.3 (an abbreviated
+# year.month alone may be a version or a section number; as the ends of a range it is a period).
+_ABBR_YM = r"(?:(?<![A-Za-z0-9])[MTSHR]|(?<![一-龥々])[令平昭])\.?(?:元|[0-9]{1,2})\.(?:1[0-2]|0?[1-9])"
+ERA_ABBR_MONTHS_RE = re.compile(
+    rf"(?P<a>{_ABBR_YM})(?![0-9.])[〜~～-](?P<b>{_ABBR_YM})(?![0-9.])"
+)
+_ABBR_YM_PARTS = re.compile(r"(?P<era>[MTSHR令平昭])\.?(?P<y>元|[0-9]{1,2})\.(?P<m>[0-9]{1,2})")
 WEST_RE = re.compile(
     rf"(?<![0-9.,])(?P<y>(?:18|19|20|21)[0-9]{{2}}|[一二][〇九八][{KANJI_DIGIT_CHARS}]{{2}}){_TAIL}"
 )
@@ -388,6 +396,8 @@ def _read_era(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
     month, day = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
     if not mt["fy"] and month is None and LAW_NUMBER_AFTER_RE.match(c, mt.end()):
         return  # 昭和22年法律第67号
+    if not mt["fy"] and month is None and c.startswith("代", mt.end()):
+        return  # 昭和60年代: a decade
     if not _valid(to_western(era, nums[0]), month, day):
         return
     fy = bool(mt["fy"])
@@ -419,6 +429,19 @@ def _read_era_abbreviated(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
     if n is None or not plausible(era, n) or not _valid(to_western(era, n), m, d):
         return
     yield _Cand(mt.start(), mt.end(), to_western(era, n), m, d, bool(mt["fy"]), era=era)
+
+
+def _read_era_abbreviated_months(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """H28.4～H29.3: the two ends, as months."""
+    ends = []
+    for name in ("a", "b"):
+        p = _ABBR_YM_PARTS.fullmatch(mt[name])
+        era = ERA_LETTERS.get(p["era"]) or ERA_INITIALS[p["era"]]
+        n, m = _num(p["y"]), int(p["m"])
+        if n is None or not plausible(era, n) or not _valid(to_western(era, n), m, None):
+            return
+        ends.append(_Cand(mt.start(name), mt.end(name), to_western(era, n), m, None, era=era))
+    yield from ends
 
 
 def _read_western(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
@@ -610,6 +633,7 @@ RULES = (
     Rule("month_range", MONTH_RANGE_RE, 0, _read_month_range),
     Rule("era_slip", ERA_SLIP_RE, 0, _read_era_slip),
     Rule("era_abbreviated", ERA_ABBR_RE, 1, _read_era_abbreviated),
+    Rule("era_abbreviated_months", ERA_ABBR_MONTHS_RE, 1, _read_era_abbreviated_months),
     Rule("western", WEST_RE, 1, _read_western),
     *(Rule("english", pattern, 1, _read_english) for pattern in ENGLISH_RES),
     Rule("english_fiscal", ENGLISH_FY_RE, 1, _read_english_fiscal),
