@@ -111,7 +111,7 @@ ERA_ABBR_RE = re.compile(
 # year.month alone may be a version or a section number; as the ends of a range it is a period).
 _ABBR_YM = r"(?:(?<![A-Za-z0-9])[MTSHR]|(?<![一-龥々])[令平昭])\.?(?:元|[0-9]{1,2})\.(?:1[0-2]|0?[1-9])"
 ERA_ABBR_MONTHS_RE = re.compile(
-    rf"(?P<a>{_ABBR_YM})(?![0-9.])[〜~～-](?P<b>{_ABBR_YM})(?![0-9.])"
+    rf"(?=[MTSHR令平昭])(?P<a>{_ABBR_YM})(?![0-9.])[〜~～-](?P<b>{_ABBR_YM})(?![0-9.])"
 )
 _ABBR_YM_PARTS = re.compile(r"(?P<era>[MTSHR令平昭])\.?(?P<y>元|[0-9]{1,2})\.(?P<m>[0-9]{1,2})")
 WEST_RE = re.compile(
@@ -138,17 +138,17 @@ MONTH_DAY_RE = re.compile(
 _WY = r"(?:18|19|20|21)[0-9]{2}"
 PAIRED_RES = (
     re.compile(rf"(?P<era>{ERA})(?P<y>{_YN})[(（](?P<wy>{_WY})[)）]{_TAIL}"),
-    re.compile(rf"(?<![0-9])(?P<wy>{_WY})[(（](?P<era>{ERA})(?P<y>{_YN})[)）]{_TAIL}"),
+    re.compile(rf"(?=[12])(?<![0-9])(?P<wy>{_WY})[(（](?P<era>{ERA})(?P<y>{_YN})[)）]{_TAIL}"),
     re.compile(
         rf"(?P<era>{ERA})(?P<y>{_YN})年[(（](?P<wy>{_WY})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
     ),
     re.compile(
-        rf"(?<![0-9])(?P<wy>{_WY})年[(（](?P<era>{ERA})(?P<y>{_YN})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
+        rf"(?=[12])(?<![0-9])(?P<wy>{_WY})年[(（](?P<era>{ERA})(?P<y>{_YN})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
     ),
 )
 # A range of months under one year: 令和7年4〜6月, 2025年10月～12月 reads as its two ends.
 MONTH_RANGE_RE = re.compile(
-    rf"(?:(?P<era>{ERA})(?P<y>{_YN})|(?<![0-9])(?P<wy>{_WY}))年"
+    rf"(?=[明大昭平令12])(?:(?P<era>{ERA})(?P<y>{_YN})|(?<![0-9])(?P<wy>{_WY}))年"
     rf"(?P<m1>{_MN})月?(?:[〜~～]|から)(?P<m2>{_MN})月"
 )
 # 同年4月1日, 同年4月, 同月15日: the year (and month) of the mention before.
@@ -188,13 +188,15 @@ def _month_word_re() -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_MON = rf"(?P<mon>{_month_word_re()})(?![A-Za-z])"
+_MON = rf"(?=[JFMASOND])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
 _EN_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
 ENGLISH_RES = (
-    re.compile(rf"(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
+    re.compile(rf"(?=[0-9])(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
     re.compile(rf"(?<![A-Za-z]){_MON}\s*{_EN_DAY},?\s*(?P<y>{_WY})(?![0-9])"),
     re.compile(rf"(?<![A-Za-z0-9]){_MON},?\s*(?P<y>{_WY})(?![0-9])"),
 )
+MONTH_WORD_RE = re.compile(_MON)  # texts without one skip the English rules
+FISCAL_WORD_RE = re.compile(r"[Ff]iscal|FY")
 ENGLISH_FY_RE = re.compile(
     rf"(?:[Ff]iscal\s+[Yy]ears?\s+(?:of\s+)?|FY\s?)(?P<y>{_WY})(?P<more>(?:\s*[,/-]\s*(?:and\s+)?{_WY}|\s+and\s+{_WY})*)(?![0-9])"
 )
@@ -205,7 +207,7 @@ RELATIVE_RE = re.compile(
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
 # The end of a range that repeats only the day: 4月1日(火)〜6日(日), 4月1日から6日まで.
-RANGE_DAY_RE = re.compile(rf"(?:(?<=[〜~～])|(?<=から))(?P<d>{_DN})日")
+RANGE_DAY_RE = re.compile(rf"(?=[0-9{_K}])(?:(?<=[〜~～])|(?<=から))(?P<d>{_DN})日")
 # A weekday printed after a date: 7月14日(月). It tells the year of a date printed without one.
 WEEKDAYS = "月火水木金土日"
 WEEKDAY_AFTER_RE = re.compile(r"[(（](?P<wd>[月火水木金土日])(?:曜日?)?[)）]")
@@ -384,6 +386,7 @@ class Rule:
     pattern: re.Pattern
     order: int
     read: Callable[[re.Match, _Scan], Iterable[_Cand]]
+    needs: re.Pattern | None = None  # a quick test the text must pass for the rule to run
 
 
 def _read_era(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
@@ -635,8 +638,8 @@ RULES = (
     Rule("era_abbreviated", ERA_ABBR_RE, 1, _read_era_abbreviated),
     Rule("era_abbreviated_months", ERA_ABBR_MONTHS_RE, 1, _read_era_abbreviated_months),
     Rule("western", WEST_RE, 1, _read_western),
-    *(Rule("english", pattern, 1, _read_english) for pattern in ENGLISH_RES),
-    Rule("english_fiscal", ENGLISH_FY_RE, 1, _read_english_fiscal),
+    *(Rule("english", pattern, 1, _read_english, MONTH_WORD_RE) for pattern in ENGLISH_RES),
+    Rule("english_fiscal", ENGLISH_FY_RE, 1, _read_english_fiscal, FISCAL_WORD_RE),
     Rule("numeric", NUMERIC_RE, 2, _read_numeric),
     Rule("short_year", SHORT_RE, 3, _read_short_year),
     Rule("relative", RELATIVE_RE, 4, _read_relative),
@@ -657,6 +660,8 @@ def _candidates(c: str, doc, base_fy: int | None, line_starts=frozenset()) -> li
             blocked.add_if_free(mt.start(), mt.end())
     out: list[_Cand] = []
     for rule in RULES:
+        if rule.needs is not None and not rule.needs.search(c):
+            continue
         for mt in rule.pattern.finditer(c):
             for cand in rule.read(mt, scan):
                 if blocked.overlaps(cand.start, cand.end):
