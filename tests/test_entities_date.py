@@ -329,8 +329,10 @@ def test_a_scheduled_date_is_after_the_document_date():
 
 def test_rules_table_names_each_way_of_writing_a_date():
     assert [rule.name for rule in date_kind.RULES] == [
-        "era", "era_abbreviated", "western", "numeric", "short_year", "relative", "month_day",
-        "news_day",
+        "era", "paired", "paired", "paired", "paired", "month_range", "era_slip",
+        "era_abbreviated", "era_abbreviated_months", "western", "english", "english", "english", "english_fiscal",
+        "numeric", "short_year", "relative", "month_day", "same", "slash_month_day", "news_day",
+        "range_day",
     ]
 
 
@@ -354,3 +356,150 @@ def test_full_width_digits_before_and_after_normalization():
     assert dates(normalize_text("令和７年４月１日現在")) == ["2025-04-01"]
     assert dates("令和７年４月１日現在") == ["2025-04-01"]  # the compact view folds them too
     assert dates(normalize_text("Ｒ８．４．１")) == ["2026-04-01"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Convention E1 of the real gold: western dates written in English are dates.
+        ("Time-limit for Tender : 17 : 00 3 September, 2025", ["2025-09-03"]),
+        ("Delivery period : 27 February 2026", ["2026-02-27"]),
+        ("Time limit : 17 : 00, 3 Septem‐ber 2025", ["2025-09-03"]),  # hyphenated at a line end
+        ("Due Date : March 31, 2026.", ["2026-03-31"]),
+        ("By 17 : 00 4th August 2025.", ["2025-08-04"]),
+        ("Date of award : 4, August, 2025", ["2025-08-04"]),
+        ("Delivery period : March, 2026", ["2026-03"]),
+        ("in the fiscal years 2025, 2026, and 2027.", ["FY2025", "FY2026", "FY2027"]),
+        ("for the fiscal years of 2025, 2026, 2027.", ["FY2025", "FY2026", "FY2027"]),
+        ("in fiscal year 2025/2026/2027", ["FY2025", "FY2026", "FY2027"]),
+        ("Plan for Achieving FY2025 NDC Targets", ["FY2025"]),
+        # Not dates: a month word without a year, a verb.
+        ("The Contractor may 3 times submit; see March.", []),
+    ],
+)
+def test_english_dates(text, expected):
+    assert dates(text) == expected
+
+
+def test_english_dates_keep_their_span():
+    (e,) = date_kind.extract("Tender : 17 : 00 3 Sep‐tember, 2025\n", DocumentContext())
+    assert (e.text, e.value) == ("3 Sep‐tember, 2025", "2025-09-03")
+    got = date_kind.extract("the fiscal years 2025, 2026, and 2027.", DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("fiscal years 2025", "FY2025"), ("2026", "FY2026"), ("2027", "FY2027"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "issued_on", "expected"),
+    [
+        # A table header of successive days, a weekday, a range: month/day without a year.
+        ("検査件数\n12/5\t12/6\t12/7\n1,884\t8,352\t5,709", "2021-12-08",
+         ["2021-12-05", "2021-12-06", "2021-12-07"]),
+        ("12/8(水)判明分", "2021-12-08", ["2021-12-08"]),
+        ("集計期間 11/29〜12/5", "2021-12-08", ["2021-11-29", "2021-12-05"]),
+        # Fractions, ratios and page numbers are not dates.
+        ("補助率 1/2", "2021-12-08", []),
+        ("1/2\n2/2", "2021-12-08", []),
+        ("補助率\t1/2\t2/3\t3/4", "2021-12-08", []),
+    ],
+)  # fmt: skip
+def test_month_slash_day(text, issued_on, expected):
+    assert dates(text, issued_on) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An era year with its western year in brackets is one mention.
+        ("令和7(2025)年4月1日から", ["2025-04-01"]),
+        ("2025(令和7)年度予算", ["FY2025"]),
+        ("令和7年(2025年)4月1日", ["2025-04-01"]),
+        ("2025年（令和7年）4月", ["2025-04"]),
+        # A range of months under one year: both ends.
+        ("令和7年4〜6月の実績", ["2025-04", "2025-06"]),
+        ("2025年10月～12月", ["2025-10", "2025-12"]),
+        ("令和7年11月〜2月", ["2025-11", "2026-02"]),
+        ("令和7年4月から6月30日まで", ["2025-04", "2025-06-30"]),  # the day stays with its month
+        # 同年 / 同月: the year (and month) of the mention before.
+        ("令和6年3月に公布され、同年4月1日から施行", ["2024-03", "2024-04-01"]),
+        ("令和6年3月1日に受け付け、同月15日に決定", ["2024-03-01", "2024-03-15"]),
+        ("同月に、当該保険医療機関において", []),
+        ("同年4月1日", []),  # nothing before to take the year from
+        # Slips of the pen that cannot be read otherwise.
+        ("(単位:件/令和年6度速報値)", ["FY2024"]),
+        ("令和7月4月に施行した条例", ["2025-04"]),
+    ],
+)
+def test_paired_ranges_same_and_slips(text, expected):
+    assert dates(text) == expected
+
+
+def test_a_stray_ocr_period_before_a_month():
+    text = "令和3年度は、.8月及び1 1月に催告書を発送"
+    assert dates(text, "2022-02-04") == ["FY2021", "2021-08", "2021-11"]
+    assert dates("1.8月の実績", "2022-02-04") == []  # a decimal, not a month
+
+
+def test_relative_fiscal_years_of_any_year_are_not_dates():
+    # The statutory titles and headers of a budget book speak of each year's 前年度.
+    text = (
+        "地方債の前々年度末における現在高ならびに前年度末及び当該年度末における現在高の見込みに関する調書\n"
+        "\n前年度予算額との比較"
+    )
+    ctx = DocumentContext("2026-02-27", title="令和8年度南国市一般会計予算")
+    assert [e.value for e in date_kind.extract(text, ctx)] == ["FY2025"]
+
+
+def test_a_column_of_days_under_a_month_heading():
+    # Convention C1: the 利用日 column of a form filled in for 令和6年4月分.
+    text = (
+        "令和6年4月分\n利用日\t利用時間\t実支払額\n日中利用(7時〜22時)\t夜間利用(22時〜翌7時)\n"
+        "1\t9:00\t〜\t10:00\t1時間00分\t2,500\n29\t7:00\t〜\t8:00\t1時間00分\t2,500\n"
+        "9時間10分\t合計\t¥ 69,625\n\n15\t件"
+    )
+    got = date_kind.extract(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [
+        ("令和6年4月", "2024-04"), ("1", "2024-04-01"), ("29", "2024-04-29"),
+    ]  # fmt: skip
+    # Without a month heading, or under a header that is not a day, numbers stay numbers.
+    assert dates("利用日\t利用時間\n1\t9:00") == []
+    assert dates("令和6年4月分\n曜日\t件数\n1\t9") == ["2024-04"]
+
+
+def test_the_weekday_tells_the_year_of_a_date_without_one():
+    # A tender schedule issued in October 2025: its dates are in the months after.
+    text = "入札参加申請受付期限\t11月14日(金) 17時\nプレゼンテーション\t1月6日(火)〜7日(水)\n"
+    assert dates(text, "2025-10") == ["2025-11-14", "2026-01-06", "2026-01-07"]
+    # Without a weekday the month-day stays before the document date.
+    assert dates("受付期限\t11月14日 17時", "2025-10") == ["2024-11-14"]
+    # ７月１４日（月）から…（木）まで: the weekday does not hide まで and から.
+    assert dates("７月１４日（月）から８月２８日（木）まで", "2025-06-01") == ["2025-07-14", "2025-08-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和7年4月1日(火)〜6日(日)", ["2025-04-01", "2025-04-06"]),
+        ("令和7年4月1日から6日まで", ["2025-04-01", "2025-04-06"]),
+        ("結果が出るまでは1日から3日程度要する", []),  # a number of days
+        ("令和7年4月1日～3日間", ["2025-04-01"]),
+    ],
+)
+def test_a_range_that_repeats_only_the_day(text, expected):
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("計画期間\tH28.4～H29.3", ["2016-04", "2017-03"]),
+        ("R7.4〜R8.3", ["2025-04", "2026-03"]),
+        ("令7.4～令8.3", ["2025-04", "2026-03"]),
+        ("R7.4", []),  # alone: a version or a section number
+        ("昭和60年代の建設", []),  # a decade
+        ("平成10年代後半", []),
+    ],
+)
+def test_abbreviated_era_months_and_decades(text, expected):
+    assert dates(text) == expected

@@ -103,3 +103,20 @@ def test_a_table_of_council_items():
     # Without a 番号 header, or before any kind is named, a bare 第N号 is nothing.
     assert numbers("区分\t案件名\n議案\t第63号\t任命について") == []
     assert numbers("区分\t番号\t案件名\n人事\t第63号\t任命について") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A gazette notice's number after its white circle (〇 as a text layer gives it).
+        ("◎調達機関番号009◎所在地番号13〇第128号1調達内容", ["第128号"]),
+        ("支出負担行為担当官\n東京拘置所長 山本 英博\n◎調達機関番号013◎所在地番号13\n〇第11号\n1調達内容",
+         ["第11号"]),
+        # Items of a list, forms and numbers inside kanji numerals are not.
+        ("○第1号議案 令和7年度一般会計補正予算", []),
+        ("○第3号様式", []),
+        ("一〇第5号", []),
+    ],
+)  # fmt: skip
+def test_gazette_notice_numbers(text, expected):
+    assert [e.value for e in doc_number.extract(text, DocumentContext())] == expected

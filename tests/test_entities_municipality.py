@@ -96,6 +96,16 @@ def test_prefecture_inside_another_body():
     assert [(e.text, e.value) for e in got] == [("北海道", "010006"), ("北海道", "010006")]
 
 
+def test_a_body_named_with_its_post_is_still_that_body():
+    # A gazette signature: the compact text runs the post into the official's name.
+    text = "支出負担行為担当官\n北海道財務局総務部長 遠藤晃\n東京都千代田区霞が関"
+    got = municipality.extract_prefectures(text, DocumentContext())
+    assert [(e.text, e.value) for e in got] == [("東京都", "130001")]
+    assert codes("水戸赤十字病院事務局長") == []
+    # The municipality's own offices, and a word that merely contains 駅, stay mentions.
+    assert codes("南国市役所総務課長、南国市駅前広場整備事業") == ["392049", "392049"]
+
+
 def test_a_list_of_places_without_suffix():
     # tokyo-covid-betsushi: 区市町村別患者数, names without 区/市/町/村, one Tokyo list.
     text = (

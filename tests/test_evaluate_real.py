@@ -147,3 +147,20 @@ def test_the_cache_keeps_one_entry_per_file_and_code_version(tmp_path, monkeypat
     assert calls == [1]  # the second run reads the cache
     names = sorted(f.name.split("-")[0] for f in (tmp_path / "c").iterdir())
     assert names == ["docs", "pages"] and not stale.exists()
+
+
+def test_verbose_report_says_where_each_miss_and_extra_is(tmp_path):
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "tiny.json").write_text(json.dumps(GOLD, ensure_ascii=False), "utf-8")
+    (tmp_path / "tiny.pdf").write_bytes(b"%PDF-1.4\n")
+    docs = pipeline_docs()
+    docs[1].text = "784,458\n千円"
+    scores = evaluate_real.evaluate_real(
+        tmp_path / "gold", (tmp_path,), tmp_path / "cache", run=lambda pdf, cache: docs
+    )
+    lines = evaluate_real.report_real(scores, verbose=True).splitlines()
+    assert (
+        "  FN money tiny: '784458000'  p2 found「784,458⏎千円」 | p2 gold「784,458」 | p2 gold「784,458」"
+        in lines
+    )
+    assert "  FP money tiny: '784458'  p2 found「784,458⏎千円」" in lines

@@ -93,6 +93,13 @@ def test_compact_view_maps_offsets_back():
     assert spacing.compact("保 発 0 8 1 9").text == "保発0819"
 
 
+def test_compact_view_says_where_lines_began():
+    text = "検査件数\n12/5\t12/6\n1,884"
+    view = spacing.compact(text)
+    assert view.text == "検査件数12/5\t12/6\n1,884"  # the break between 6 and 1 is kept
+    assert view.line_starts(text) == {4}  # 12/5 began a line
+
+
 def test_compact_line():
     assert spacing.compact_line("事 務 連 絡") == "事務連絡"
     assert spacing.compact_line("令和 2 年\t厚生労働省   保険局") == "令和2年 厚生労働省 保険局"

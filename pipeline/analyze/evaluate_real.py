@@ -215,17 +215,23 @@ def score_file(gold: dict, docs: list[Document], scores: RealScores) -> None:
     slug = gold["slug"]
     first, last = gold["pages"]
     found: dict[str, Counter] = {k: Counter() for k in SCORED_KINDS}
+    printed: dict[tuple[str, str], list[str]] = {}  # (kind, value) -> "p3 gold「…」 / found「…」"
     for doc in docs:
         for e in doc.entities:
             value = entity_value(e)
             if e.kind in found and value and first <= (e.page or 0) <= last:
                 found[e.kind][value] += 1
+                context = doc.text[max(0, e.start - 12) : e.end + 12].replace("\n", "⏎")
+                printed.setdefault((e.kind, value), []).append(f"p{e.page} found「{context}」")
     for kind in SCORED_KINDS:
-        g = Counter(
-            e["value"] for e in gold["entities"] if e["kind"] == kind and e.get("value")
-            and first <= e.get("page", first) <= last
-        )  # fmt: skip
-        scores.entities[kind].add(g, found[kind], slug)
+        g = Counter()
+        for e in gold["entities"]:
+            if e["kind"] == kind and e.get("value") and first <= e.get("page", first) <= last:
+                g[e["value"]] += 1
+                where = f"p{e.get('page', '?')} gold「{e['text']}」"
+                printed.setdefault((kind, e["value"]), []).append(where)
+        detail = lambda v, missed, kind=kind: " | ".join(printed.get((kind, v), []))  # noqa: E731
+        scores.entities[kind].add(g, found[kind], slug, detail)
     for gd in gold["documents"]:
         pd = _pipeline_doc(docs, gd["pages"][0])
         for name in METADATA_FIELDS:

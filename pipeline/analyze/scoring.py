@@ -19,14 +19,17 @@ class Score:
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
 
-    def add(self, gold: Counter, found: Counter, where: str) -> None:
+    def add(self, gold: Counter, found: Counter, where: str, detail=None) -> None:
+        """`detail(value, missed)`, when given, says where the value is (pages, text as printed)
+        and is appended to its miss or extra note."""
         self.tp += sum((gold & found).values())
+        more = (lambda v, missed: f"  {detail(v, missed)}") if detail else (lambda v, missed: "")
         for v, n in (found - gold).items():
             self.fp += n
-            self.extras += [f"{where}: {v!r}"] * n
+            self.extras += [f"{where}: {v!r}{more(v, False)}"] * n
         for v, n in (gold - found).items():
             self.fn += n
-            self.misses += [f"{where}: {v!r}"] * n
+            self.misses += [f"{where}: {v!r}{more(v, True)}"] * n
 
     @property
     def precision(self) -> float:

@@ -93,6 +93,13 @@ class Compact:
         k = bisect_right(self._starts, i) - 1
         return self._origins[k] + (i - self._starts[k])
 
+    def line_starts(self, original: str) -> frozenset[int]:
+        """Compact offsets whose character began a line of `original` (the text this view was
+        made of), though the line break before it was removed: where a table row begins."""
+        return frozenset(
+            s for s, o in zip(self._starts, self._origins) if o > 0 and original[o - 1] in "\r\n"
+        )
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the compact span [start, end)."""
         if end <= start:

@@ -57,12 +57,28 @@ def extract_entities(text: str, ctx: DocumentContext | None = None) -> list[Enti
     return resolve_overlaps(found)
 
 
+# Kinds kept inside a mention of another kind that names them: the municipality numbering its
+# own notice (新潟市契約公告第86号 is a doc_number and a mention of 新潟市, convention M2).
+_NESTED = {("doc_number", "municipality"), ("doc_number", "prefecture")}
+
+
 def resolve_overlaps(entities: list[Entity]) -> list[Entity]:
-    """Drop entities that overlap a longer (or, on a tie, higher-priority) one."""
+    """Drop entities that overlap a longer (or, on a tie, higher-priority) one, except a place
+    inside a document number (`_NESTED`)."""
     ranked = sorted(
         entities, key=lambda e: (-(e.end - e.start), _PRIORITY.get(e.kind, 99), e.start)
     )
     occupied = Occupied()
-    kept = [e for e in ranked if occupied.add_if_free(e.start, e.end)]
+    kept: list[Entity] = []
+    hosts: list[Entity] = []  # kept mentions that may hold a nested one
+    for e in ranked:
+        if occupied.add_if_free(e.start, e.end):
+            kept.append(e)
+            if any(outer == e.kind for outer, _ in _NESTED):
+                hosts.append(e)
+        elif any(
+            (h.kind, e.kind) in _NESTED and h.start <= e.start and e.end <= h.end for h in hosts
+        ):
+            kept.append(e)
     kept.sort(key=lambda e: (e.start, e.end))
     return kept

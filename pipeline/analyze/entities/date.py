@@ -7,10 +7,15 @@ Canonical values: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or `FYyyyy` for a fiscal year
 2017年度 → FY2017, 2017-04-01..2018-03-31). A range (2014年10月〜15年11月, 平成29年度から平成31年度
 まで) gives one entity per end; a list (平成29・30年度, 11月2日・14日) one entity per item. The end of a
 year (昨年暮れ, 2016年末) is its December. Abbreviated era dates of tables and forms (R8.4.1,
-H28.4.1, 令8.4.1, 令和8.4.1, R7年度) read as their era. An era year past the era's end is counted
-on (平成38年度 → FY2026, see `pipeline.ja.eras.plausible`). A year without era or century (28年度,
+H28.4.1, 令8.4.1, 令和8.4.1, R7年度, and the ends of a range of months H28.4～H29.3) read as
+their era. An era year past the era's end is counted on (平成38年度 → FY2026, see
+`pipeline.ja.eras.plausible`); one followed by 代 is a decade (昭和60年代), not a date. A year without era or century (28年度,
 a table's 2年度 under 令和元年度) takes the era of the latest full-year mention before it, else
-the document date's (see `_short_year`).
+the document date's (see `_short_year`). An era year with its western year in brackets is one
+mention (令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日); a range of months under one year
+gives both ends (令和7年4〜6月 → 2025-04, 2025-06). Western dates written in English (3 September
+2025, March 31, 2026, the fiscal years 2025, 2026, and 2027, FY2025) are dates too. Slips of
+the pen that read one way only are read so (令和年6度 → FY2024, 令和7月4月 → 2025-04).
 
 Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
 1. The year (and, for a bare day, the month) of the nearest preceding dated mention in the
@@ -33,17 +38,29 @@ Partial dates (9月15日, 1月, a news-style 11日) are resolved in this order:
    9月15日…10月4日 under a question about 「2017年以降の住民税の通知」 are 2016's.
 5. The year of the nearest preceding dated mention anywhere that does not look ahead; failing
    that the value is `--MM-DD` / `--MM` with no start/end (a bare day is dropped).
+A weekday printed after a month-day (7月14日(月)) moves it to the year next to the inferred one
+whose calendar has that weekday. A range end that repeats only the day (4月1日〜6日, から6日まで)
+is a day of the same month. 同年4月1日 and 同月15日 take the year (and month) of the latest dated
+mention before them.
+Month/day with a slash (12/8) is a date only where nothing else is meant: before a weekday
+(12/8(水)), at an end of a range (11/29〜12/5), or in a table row of days a day or a week apart
+(12/5\t12/6\t12/7); a lone 1/2 is a fraction or a page number.
 A mention looks ahead when it opens a period or sets a deadline or plan (以降, 以後, から, より,
 まで, 目途 right after it) and its sentence is not in the past tense (…した。, …された。), or
 when it is scheduled (予定, 改正予定, に閣議決定を予定 right after it).
 
 Relative dates (昨年12月27日, 本年12月, 今年度, 来年度) are resolved against the document date or
 the anchor (a fiscal-year title such as 令和8年度予算 sets 本年度/前年度/来年度 instead: a budget's
-本年度 is the year it budgets); with neither they are skipped. 〃 in a table cell repeats the date
-in the cell above.
+本年度 is the year it budgets); with neither they are skipped, and so are fiscal years relative
+to any year (前年度末及び当該年度末における現在高: a sentence about 当該年度 or 各年度).
+
+Tables: 〃 in a cell repeats the date in the cell above. A column headed by a day (利用日,
+実施日, 日付) under a month heading (令和6年4月分) holds days of that month: its bare numbers are
+dates (`_day_columns`).
 
 Scans: Tesseract's readings of 日 after a month and day (9 月 20 晶) and of 〃 alone in a cell
-(ヶ) are read as what they stand for.
+(ヶ) are read as what they stand for; a stray period before a month (、.8月) is noise, while 1.8月
+is a decimal.
 
 Not dates: era years that begin a law number (昭和22年法律第67号, 昭和22年法律第67与 as OCR read
 it), durations (3年間, 10年間, 1カ月, 12桁, 3月以上, 3月に1回, 1日から3日程度), ordinals (第1回), a
@@ -90,6 +107,13 @@ ERA_ABBR_RE = re.compile(
     rf"(?:(?P<sep>[./])(?P<m>{_MA})(?P=sep)(?P<d>{_DA})(?![0-9]|\.[0-9])"
     rf"|年(?:(?P<fy>度)|(?P<m2>{_MA})月(?:(?P<d2>{_DN})日)?)?)"
 )
+# A range of abbreviated era months in a table: H28.4～H29.3, R7.4〜R8.3 (an abbreviated
+# year.month alone may be a version or a section number; as the ends of a range it is a period).
+_ABBR_YM = r"(?:(?<![A-Za-z0-9])[MTSHR]|(?<![一-龥々])[令平昭])\.?(?:元|[0-9]{1,2})\.(?:1[0-2]|0?[1-9])"
+ERA_ABBR_MONTHS_RE = re.compile(
+    rf"(?=[MTSHR令平昭])(?P<a>{_ABBR_YM})(?![0-9.])[〜~～-](?P<b>{_ABBR_YM})(?![0-9.])"
+)
+_ABBR_YM_PARTS = re.compile(r"(?P<era>[MTSHR令平昭])\.?(?P<y>元|[0-9]{1,2})\.(?P<m>[0-9]{1,2})")
 WEST_RE = re.compile(
     rf"(?<![0-9.,])(?P<y>(?:18|19|20|21)[0-9]{{2}}|[一二][〇九八][{KANJI_DIGIT_CHARS}]{{2}}){_TAIL}"
 )
@@ -106,8 +130,75 @@ SHORT_RE = re.compile(
     rf"|(?P<y1>[0-9])年(?:(?P<fy1>度)|(?P<m1>{_MA})月(?P<d1>{_DN})日))"
 )
 MONTH_DAY_RE = re.compile(
-    rf"(?<![0-9.,/年第{_K}])(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
+    rf"(?<![0-9,/年第{_K}])(?<![0-9]\.)(?:(?P<m>{_MA})月(?:(?P<d>{_DN}){_DAY}(?P<more>(?:[・,、](?:{_DN})日)*))?"
     rf"|(?P<km>{_MN})月(?P<kd>{_DN})日)"
+)
+# An era year with its western year in brackets, or the other way round, is one mention:
+# 令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日, 2025年(令和7年)4月.
+_WY = r"(?:18|19|20|21)[0-9]{2}"
+PAIRED_RES = (
+    re.compile(rf"(?P<era>{ERA})(?P<y>{_YN})[(（](?P<wy>{_WY})[)）]{_TAIL}"),
+    re.compile(rf"(?=[12])(?<![0-9])(?P<wy>{_WY})[(（](?P<era>{ERA})(?P<y>{_YN})[)）]{_TAIL}"),
+    re.compile(
+        rf"(?P<era>{ERA})(?P<y>{_YN})年[(（](?P<wy>{_WY})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
+    ),
+    re.compile(
+        rf"(?=[12])(?<![0-9])(?P<wy>{_WY})年[(（](?P<era>{ERA})(?P<y>{_YN})年[)）](?P<m>{_MN})月(?:(?P<d>{_DN})日)?"
+    ),
+)
+# A range of months under one year: 令和7年4〜6月, 2025年10月～12月 reads as its two ends.
+MONTH_RANGE_RE = re.compile(
+    rf"(?=[明大昭平令12])(?:(?P<era>{ERA})(?P<y>{_YN})|(?<![0-9])(?P<wy>{_WY}))年"
+    rf"(?P<m1>{_MN})月?(?:[〜~～]|から)(?P<m2>{_MN})月"
+)
+# 同年4月1日, 同年4月, 同月15日: the year (and month) of the mention before.
+SAME_RE = re.compile(rf"同(?:年(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|月(?P<md>{_DN})日)")
+# Slips of the pen an era date cannot be read otherwise than as meant: 令和年6度 (年 before the
+# number), 令和7月4月 (月 for 年).
+ERA_SLIP_RE = re.compile(
+    rf"(?P<era>{ERA})(?:年(?P<fy_y>{_YN})度|(?P<y>{_YN})月(?P<m>{_MN})月(?:(?P<d>{_DN})日)?)"
+)
+# Month/day without a year, read only where nothing else can be meant: before a weekday
+# (12/8(水)), at an end of a range (11/29〜12/5), or in a row of table cells of successive days
+# (12/5\t12/6\t12/7). A lone 1/2 is a fraction or a page number.
+_MD = r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12][0-9]|0?[1-9])"
+_WEEKDAY = r"[(（][月火水木金土日][)）]"
+SLASH_MD_RE = re.compile(rf"(?<![0-9./-]){_MD}(?![0-9/.])(?P<wd>{_WEEKDAY})?")
+_MD_RANGE_NEXT = re.compile(rf"[〜~～]{_MD}(?![0-9/.])")
+_MD_RANGE_PREV = re.compile(rf"(?<![0-9./-]){_MD}(?:{_WEEKDAY})?[〜~～]$")
+_MD_NEXT_CELL = re.compile(rf"[\t ]+{_MD}(?![0-9/.])")
+_MD_PREV_CELL = re.compile(rf"(?<![0-9./-]){_MD}[\t ]+$")
+ROW_STEP = 7  # days between neighbouring cells of a row of dates (daily or weekly figures)
+# Western dates written in English (convention E1 of the real gold): 3 September 2025,
+# September 3, 2025, September 2025, 4, September, 2025, the fiscal years 2025, 2026, and 2027,
+# fiscal year 2025/2026/2027, FY2025. A month name may be hyphenated across a line (Sep‐tember).
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
+               "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}  # fmt: skip
+_HYPHEN = "[‐‑-]?"
+
+
+def _month_word_re() -> str:
+    words = [_HYPHEN.join(name) for name in _MONTH_NAMES]
+    words += [_HYPHEN.join(name.upper()) for name in _MONTH_NAMES]
+    words += [rf"{abbr}\." if len(abbr) == 3 else rf"{abbr}\.?" for abbr in _MONTH_ABBR]
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_MON = rf"(?=[JFMASOND])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
+_EN_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+ENGLISH_RES = (
+    re.compile(rf"(?=[0-9])(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
+    re.compile(rf"(?<![A-Za-z]){_MON}\s*{_EN_DAY},?\s*(?P<y>{_WY})(?![0-9])"),
+    re.compile(rf"(?<![A-Za-z0-9]){_MON},?\s*(?P<y>{_WY})(?![0-9])"),
+)
+MONTH_WORD_RE = re.compile(_MON)  # texts without one skip the English rules
+FISCAL_WORD_RE = re.compile(r"[Ff]iscal|FY")
+ENGLISH_FY_RE = re.compile(
+    rf"(?:[Ff]iscal\s+[Yy]ears?\s+(?:of\s+)?|FY\s?)(?P<y>{_WY})(?P<more>(?:\s*[,/-]\s*(?:and\s+)?{_WY}|\s+and\s+{_WY})*)(?![0-9])"
 )
 RELATIVE_RE = re.compile(
     rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)"
@@ -115,6 +206,11 @@ RELATIVE_RE = re.compile(
 )
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
+# The end of a range that repeats only the day: 4月1日(火)〜6日(日), 4月1日から6日まで.
+RANGE_DAY_RE = re.compile(rf"(?=[0-9{_K}])(?:(?<=[〜~～])|(?<=から))(?P<d>{_DN})日")
+# A weekday printed after a date: 7月14日(月). It tells the year of a date printed without one.
+WEEKDAYS = "月火水木金土日"
+WEEKDAY_AFTER_RE = re.compile(r"[(（](?P<wd>[月火水木金土日])(?:曜日?)?[)）]")
 # A number of months or days, not a date: 3月以上, 3月に1回, 1日から3日程度.
 DURATION_AFTER_RE = re.compile(
     rf"以上|以内|以下|未満|を?超え|超|ごと|毎|当たり|あたり|を限度|程度|ほど|間|期"
@@ -158,6 +254,8 @@ RANGE_BETWEEN_RE = re.compile(r"(?:上旬|中旬|下旬|初旬|末|頃)?(?:〜|~
 PLAN_HORIZON = 15  # years ahead of its date a document's tables may run (a plan's 平成38年度)
 # What makes a fiscal year the topic its sentence's months belong to: 令和3年度は、8月及び11月に….
 FY_TOPIC_RE = re.compile(r"は|中[はに]|において|には")
+# A sentence about any year (当該年度, 各年度): its 前年度 and 翌年度 are relative to that year.
+GENERIC_YEAR_RE = re.compile(r"当該年度|各年度|該当年度")
 IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
@@ -190,6 +288,9 @@ class _Cand:
     topic: bool = False  # a fiscal year its sentence is about (令和3年度は)
     fiscal: int | None = None  # the fiscal year a partial date was read in
     opens: tuple[int, int, int] | None = None  # start of the period it opens (2017年以降)
+    same: str | None = None  # 同年… ("year") or 同月… ("month"): of the mention before
+    weekday: int | None = None  # the weekday printed with it (月 → 0): 7月14日(月)
+    tail: int = 0  # length of that weekday after the mention, skipped when reading what follows
 
 
 def _num(text: str | None) -> int | None:
@@ -269,6 +370,11 @@ class _Scan:
     c: str
     doc: tuple[int, int | None, int | None] | None
     base_fy: int | None
+    line_starts: frozenset[int] = frozenset()  # offsets in c that begin a line of the text
+
+    def starts_cell(self, i: int) -> bool:
+        """Does c[i] begin a table cell (a line, or after a tab or a space)?"""
+        return i == 0 or i in self.line_starts or self.c[i - 1] in "\t\n "
 
 
 @dataclass(frozen=True)
@@ -280,6 +386,7 @@ class Rule:
     pattern: re.Pattern
     order: int
     read: Callable[[re.Match, _Scan], Iterable[_Cand]]
+    needs: re.Pattern | None = None  # a quick test the text must pass for the rule to run
 
 
 def _read_era(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
@@ -292,6 +399,8 @@ def _read_era(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
     month, day = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
     if not mt["fy"] and month is None and LAW_NUMBER_AFTER_RE.match(c, mt.end()):
         return  # 昭和22年法律第67号
+    if not mt["fy"] and month is None and c.startswith("代", mt.end()):
+        return  # 昭和60年代: a decade
     if not _valid(to_western(era, nums[0]), month, day):
         return
     fy = bool(mt["fy"])
@@ -323,6 +432,19 @@ def _read_era_abbreviated(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
     if n is None or not plausible(era, n) or not _valid(to_western(era, n), m, d):
         return
     yield _Cand(mt.start(), mt.end(), to_western(era, n), m, d, bool(mt["fy"]), era=era)
+
+
+def _read_era_abbreviated_months(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """H28.4～H29.3: the two ends, as months."""
+    ends = []
+    for name in ("a", "b"):
+        p = _ABBR_YM_PARTS.fullmatch(mt[name])
+        era = ERA_LETTERS.get(p["era"]) or ERA_INITIALS[p["era"]]
+        n, m = _num(p["y"]), int(p["m"])
+        if n is None or not plausible(era, n) or not _valid(to_western(era, n), m, None):
+            return
+        ends.append(_Cand(mt.start(name), mt.end(name), to_western(era, n), m, None, era=era))
+    yield from ends
 
 
 def _read_western(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
@@ -359,6 +481,8 @@ def _read_relative(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         return  # nothing to resolve against
     if mt["rel"] == "前年" and not mt["fy"]:
         return  # 前年 is relative to whatever year was just mentioned
+    if mt["fy"] and GENERIC_YEAR_RE.search(_sentence_of(scan.c, mt.start(), mt.end())):
+        return  # 前年度末及び当該年度末における現在高: relative to each year of a table, not to the document
     offset = _REL_OFFSET[mt["rel"]]
     m, d = (12, None) if mt["late"] else (_num(mt["m"]), _num(mt["d"]))
     if mt["fy"]:
@@ -402,33 +526,150 @@ def _read_news_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         yield _Cand(mt.start(), mt.end(), None, None, int(mt["d"]), partial=True)
 
 
+def _read_paired(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和7(2025)年4月1日, 2025(令和7)年度, 令和7年(2025年)4月1日: one mention, the western
+    year as printed."""
+    g = mt.groupdict()
+    year = int(mt["wy"])
+    month, day = (12, None) if g.get("late") else (_num(g.get("m")), _num(g.get("d")))
+    if _valid(year, month, day):
+        yield _Cand(mt.start(), mt.end(), year, month, day, bool(g.get("fy")), era=mt["era"])
+
+
+def _read_month_range(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和7年4〜6月: the first month (ending at its number or 月) and the last."""
+    era = mt["era"]
+    year = to_western(era, _num(mt["y"])) if era else int(mt["wy"])
+    m1, m2 = _num(mt["m1"]), _num(mt["m2"])
+    if era and not plausible(era, _num(mt["y"]) or 0):
+        return
+    if not (_valid(year, m1, None) and _valid(year, m2, None)):
+        return
+    first_end = mt.end("m1") + (1 if scan.c.startswith("月", mt.end("m1")) else 0)
+    yield _Cand(mt.start(), first_end, year, m1, None, era=era)
+    yield _Cand(mt.start("m2"), mt.end(), year + (1 if m2 < m1 else 0), m2, None, era=era)
+
+
+def _read_same(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """同年4月1日, 同月15日: resolved against the mention before (see extract)."""
+    if mt["md"]:
+        d = _num(mt["md"])
+        if _valid(None, 1, d):
+            yield _Cand(mt.start(), mt.end(), None, None, d, partial=True, same="month")
+        return
+    m, d = _num(mt["m"]), _num(mt["d"])
+    if _valid(None, m, d):
+        yield _Cand(mt.start(), mt.end(), None, m, d, partial=True, same="year")
+
+
+def _read_era_slip(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """令和年6度 → FY2024, 令和7月4月 → 2025-04."""
+    era = mt["era"]
+    n = _num(mt["fy_y"] or mt["y"])
+    if n is None or not plausible(era, n):
+        return
+    month, day = _num(mt["m"]), _num(mt["d"])
+    if _valid(to_western(era, n), month, day):
+        yield _Cand(mt.start(), mt.end(), to_western(era, n), month, day, bool(mt["fy_y"]), era=era)
+
+
+def _days_between(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Days from month/day a forward to month/day b (across a new year if need be)."""
+    year = 2001  # not a leap year; a row of days reads the same in any year
+    if not (_valid(year, *a) and _valid(year, *b)):
+        return -1
+    return (datetime.date(year, *b) - datetime.date(year, *a)).days % 365
+
+
+def _read_slash_month_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """12/8(水), 11/29〜12/5, a row 12/5\t12/6\t12/7 (see SLASH_MD_RE)."""
+    c, start, end = scan.c, mt.start(), mt.end()
+    m, d = int(mt["m"]), int(mt["d"])
+    if not _valid(None, m, d):
+        return
+    ranged = _MD_RANGE_NEXT.match(c, end) or _MD_RANGE_PREV.search(c, max(0, start - 12), start)
+    in_row = False
+    if scan.starts_cell(start):  # a row of successive days: its neighbour cell a day or a week off
+        nxt = _MD_NEXT_CELL.match(c, end)
+        prev = _MD_PREV_CELL.search(c, max(0, start - 8), start)
+        in_row = bool(nxt and 0 < _days_between((m, d), (int(nxt["m"]), int(nxt["d"]))) <= ROW_STEP)
+        in_row = in_row or bool(
+            prev and scan.starts_cell(prev.start())
+            and 0 < _days_between((int(prev["m"]), int(prev["d"])), (m, d)) <= ROW_STEP
+        )  # fmt: skip
+    if mt["wd"] or ranged or in_row:
+        weekday = WEEKDAYS.index(mt["wd"][1]) if mt["wd"] else None
+        yield _Cand(start, end, None, m, d, partial=True, weekday=weekday)
+
+
+def _read_english(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """3 September 2025, September 3, 2025, Sep. 2025."""
+    word = re.sub(r"[‐‑.-]", "", mt["mon"])
+    month = (
+        _MONTH_NAMES.index(word.capitalize()) + 1 if word.capitalize() in _MONTH_NAMES
+        else _MONTH_ABBR.get(word.capitalize())
+    )  # fmt: skip
+    year, day = int(mt["y"]), mt.groupdict().get("d")
+    day = int(day) if day else None
+    if month and _valid(year, month, day):
+        yield _Cand(mt.start(), mt.end(), year, month, day)
+
+
+def _read_english_fiscal(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """the fiscal years 2025, 2026, and 2027 (one per year), FY2025."""
+    yield _Cand(mt.start(), mt.end("y"), int(mt["y"]), None, None, fy=True)
+    for extra in re.finditer(_WY, mt["more"] or ""):
+        s = mt.start("more") + extra.start()
+        yield _Cand(s, s + 4, int(extra.group()), None, None, fy=True)
+
+
+def _read_range_day(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
+    """〜6日 after a date: a day of the same month (not 1日〜3日程度, a number of days)."""
+    d = _num(mt["d"])
+    if d and _valid(None, 1, d) and not DURATION_AFTER_RE.match(scan.c, mt.end()):
+        yield _Cand(mt.start(), mt.end(), None, None, d, partial=True)
+
+
 RULES = (
     Rule("era", ERA_RE, 0, _read_era),
+    *(Rule("paired", pattern, 0, _read_paired) for pattern in PAIRED_RES),
+    Rule("month_range", MONTH_RANGE_RE, 0, _read_month_range),
+    Rule("era_slip", ERA_SLIP_RE, 0, _read_era_slip),
     Rule("era_abbreviated", ERA_ABBR_RE, 1, _read_era_abbreviated),
+    Rule("era_abbreviated_months", ERA_ABBR_MONTHS_RE, 1, _read_era_abbreviated_months),
     Rule("western", WEST_RE, 1, _read_western),
+    *(Rule("english", pattern, 1, _read_english, MONTH_WORD_RE) for pattern in ENGLISH_RES),
+    Rule("english_fiscal", ENGLISH_FY_RE, 1, _read_english_fiscal, FISCAL_WORD_RE),
     Rule("numeric", NUMERIC_RE, 2, _read_numeric),
     Rule("short_year", SHORT_RE, 3, _read_short_year),
     Rule("relative", RELATIVE_RE, 4, _read_relative),
     Rule("month_day", MONTH_DAY_RE, 5, _read_month_day),
+    Rule("same", SAME_RE, 5, _read_same),
+    Rule("slash_month_day", SLASH_MD_RE, 5, _read_slash_month_day),
     Rule("news_day", DAY_RE, 6, _read_news_day),
+    Rule("range_day", RANGE_DAY_RE, 6, _read_range_day),
 )
 
 
-def _candidates(c: str, doc, base_fy: int | None) -> list[_Cand]:
+def _candidates(c: str, doc, base_fy: int | None, line_starts=frozenset()) -> list[_Cand]:
     """Every reading of every rule, outside the spans that are never dates (NOT_DATE_RES)."""
-    scan = _Scan(c, doc, base_fy)
+    scan = _Scan(c, doc, base_fy, line_starts)
     blocked = Occupied()
     for pattern in NOT_DATE_RES:
         for mt in pattern.finditer(c):
             blocked.add_if_free(mt.start(), mt.end())
     out: list[_Cand] = []
     for rule in RULES:
+        if rule.needs is not None and not rule.needs.search(c):
+            continue
         for mt in rule.pattern.finditer(c):
             for cand in rule.read(mt, scan):
                 if blocked.overlaps(cand.start, cand.end):
                     continue
                 cand.order = rule.order
-                cand.until = c.startswith("まで", cand.end)
+                if (wd := WEEKDAY_AFTER_RE.match(c, cand.end)) and cand.day is not None:
+                    cand.weekday, cand.tail = WEEKDAYS.index(wd["wd"]), len(wd.group())
+                cand.until = c.startswith("まで", cand.end + cand.tail)
                 cand.topic = cand.fy and bool(FY_TOPIC_RE.match(c, cand.end))
                 out.append(cand)
     return out
@@ -446,6 +687,12 @@ def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
 
 
+def _sentence_of(text: str, start: int, end: int, reach: int = 80) -> str:
+    """The sentence around text[start:end], at most `reach` characters each side."""
+    a = max(_sentence_start(text, start), start - reach)
+    return text[a : _sentence_end(text, end, reach)]
+
+
 def _sentence_end(text: str, pos: int, reach: int = 300) -> int:
     limit = min(len(text), pos + reach)
     ends = [i for i in (text.find("。", pos, limit), text.find("\n", pos, limit)) if i >= 0]
@@ -455,7 +702,7 @@ def _sentence_end(text: str, pos: int, reach: int = 300) -> int:
 def _look_ahead(text: str, c: str, cand: _Cand, orig_end: int) -> None:
     """Set cand.ahead (a deadline, plan or period start: not the document's own time) and
     cand.opens (the start of a period the text looks forward to: 2017年以降 → (2017, 1, 1))."""
-    after = c[cand.end : cand.end + 8]
+    after = c[cand.end + cand.tail : cand.end + cand.tail + 8]
     opens = OPENS_RE.match(after)
     if SCHEDULED_RE.match(after):
         cand.ahead = cand.scheduled = True
@@ -493,7 +740,7 @@ def _anchor(cands: list[_Cand]) -> tuple[int, int, int] | None:
 
 
 def _scan(text: str, view, doc, base_fy: int | None) -> list[_Cand]:
-    cands = _resolve_overlaps(_candidates(view.text, doc, base_fy))
+    cands = _resolve_overlaps(_candidates(view.text, doc, base_fy, view.line_starts(text)))
     for cand in cands:
         _look_ahead(text, view.text, cand, view.span(cand.start, cand.end)[1])
     return cands
@@ -530,10 +777,14 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
             cand.year = _short_year(cand.short_year, doc, era)
             if cand.year is None:
                 continue  # 2年度 with no era to count it in
+        elif cand.same:
+            if not _same_as_before(cand, dated):
+                continue  # 同年4月 with no year mentioned before
         elif cand.partial:
             if not _infer_year(text, view.text, start, cand, dated, doc, bound, base_fy):
                 if cand.month is None:
                     continue  # a bare day with nothing to anchor it
+            _match_weekday(cand)
         elif not cand.relative:
             era = cand.era
         if cand.year is not None:
@@ -543,6 +794,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         entities.append(Entity("date", text[start:end], value, start, end, attrs=attrs))
 
     entities.extend(_dittos(text, entities))
+    entities.extend(_day_columns(text, entities))
     entities.sort(key=lambda e: e.start)
     return entities
 
@@ -603,6 +855,33 @@ def _infer_year(text: str, c: str, start: int, cand: _Cand, dated, doc, bound, b
     for pos, prev in reversed(dated):  # 5. the nearest preceding mention not looking ahead
         if not (prev.ahead or prev.fy) and (found := _borrow(cand, prev)) is not None:
             return found
+    return False
+
+
+def _match_weekday(cand: _Cand) -> None:
+    """A date printed without its year but with its weekday (7月14日(月)) is in the year next to
+    the inferred one whose calendar has that weekday, when the inferred year's does not."""
+    if cand.weekday is None or cand.year is None or cand.month is None or cand.day is None:
+        return
+    for year in (cand.year, cand.year + 1, cand.year - 1):
+        if _valid(year, cand.month, cand.day):
+            if datetime.date(year, cand.month, cand.day).weekday() == cand.weekday:
+                cand.year = year
+                return
+
+
+def _same_as_before(cand: _Cand, dated) -> bool:
+    """同年4月1日 takes the year of the latest dated mention before it; 同月15日 its year and
+    month (a fiscal year has no month to lend: skipped)."""
+    for _, prev in reversed(dated):
+        if prev.relative and prev.fy:
+            continue
+        if cand.same == "month":
+            if prev.fy or prev.month is None:
+                return False
+            cand.month = prev.month
+        cand.year = prev.year
+        return _valid(cand.year, cand.month, cand.day) or _unset(cand)
     return False
 
 
@@ -682,4 +961,57 @@ def _dittos(text: str, entities: list[Entity]) -> list[Entity]:
             out.append(
                 Entity("date", m.group(), src.value, m.start(), m.end(), attrs=dict(src.attrs))
             )
+    return out
+
+
+# A column of days (convention C1 of the real gold): a header cell that names a day (利用日, 実施日,
+# 日付, 日) under a month heading (令和6年4月分) makes each bare number of that column a day of that
+# month. Cells naming something else that ends in 日 are not such headers.
+_DAY_HEADER_RE = re.compile(r"[一-龥]{0,4}日|日付|月日")
+_NOT_DAY_HEADERS = {"曜日", "休日", "祝日", "平日", "土日", "毎日", "当日", "翌日", "前日", "全日", "終日"}
+_DAY_CELL_RE = re.compile(r"\s*(?P<d>3[01]|[12][0-9]|0?[1-9])\s*")
+_MONTH_HEADING_LINES = 3  # how far above the header row the month heading may be
+
+
+def _day_columns(text: str, entities: list[Entity]) -> list[Entity]:
+    """The days of a 利用日 column under 令和6年4月分: 「利用日\t利用時間…」 then rows 「1\t9:00…」."""
+    months = [e for e in entities if e.attrs.get("precision") == "month" and e.attrs.get("start")]
+    if not months:
+        return []
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[Entity] = []
+    column, month = None, None
+    for i, (start, line) in enumerate(lines):
+        cells = line.split("\t")
+        if column is not None:
+            if len(cells) < 2:
+                column = None  # the table ended
+                continue
+            if column < len(cells) and (m := _DAY_CELL_RE.fullmatch(cells[column])):
+                cell_start = start + sum(len(c) + 1 for c in cells[:column])
+                y, mo = month
+                d = int(m["d"])
+                if _valid(y, mo, d):
+                    s, e = cell_start + m.start("d"), cell_start + m.end("d")
+                    iso = f"{y:04d}-{mo:02d}-{d:02d}"
+                    attrs = {"start": iso, "end": iso, "precision": "day", "relative": False}
+                    out.append(Entity("date", text[s:e], iso, s, e, attrs=attrs))
+            continue
+        if len(cells) < 2:
+            continue
+        header = next(
+            (k for k, c in enumerate(cells)
+             if _DAY_HEADER_RE.fullmatch(c.strip()) and c.strip() not in _NOT_DAY_HEADERS),
+            None,
+        )  # fmt: skip
+        if header is None:
+            continue
+        above = lines[max(0, i - _MONTH_HEADING_LINES)][0]
+        heading = [e for e in months if above <= e.start < start]
+        if heading:
+            y, mo = (int(x) for x in heading[-1].value.split("-"))
+            column, month = header, (y, mo)
     return out

@@ -7,7 +7,8 @@ date's 日/月 (「…課長通知保医発0531第1号」, 「8月19日保医発
 unless it numbers a public notice (新潟市契約公告第86号: up to 10) or ends in a council item
 (`COUNCIL_ITEMS`: 「…補正予算議案第3号」 in a list of bills is 議案第3号). In a table of council
 items the 番号 column's 「第63号」 takes the kind its 区分 column names (`_listed_items`:
-議案第63号, 陳情第7号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号)
+議案第63号, 陳情第7号). A gazette notice's own number follows a white circle (○第128号 →
+第128号). Full-width and character-spaced digits (保医発０４２８第９号, 議案第1 0号)
 read as digits. A municipality's number may lead with the era year (4教学第123号, R4): kept when it
 starts the line or follows a space or 「(」.
 Not document numbers: law numbers (平成25年法律第27号, 昭和29年総理府令第23号,
@@ -85,10 +86,26 @@ def _listed_items(text: str) -> list[Entity]:
     return out
 
 
+# A notice of a gazette (官報 政府調達公告版) opens with its number after a white circle:
+# 「○第128号」 (a text layer may give 〇, the kanji zero, for the circle). Not an item of a list
+# (○第1号議案, ○第3号様式: a word follows).
+GAZETTE_NOTICE_RE = re.compile(
+    r"(?:^|(?<=[\s0-9]))[○〇◯](?P<number>第(?P<n>[0-9]+)号)(?![一-龥々ァ-ヶー])", re.M
+)
+
+
+def _gazette_notices(text: str, view) -> list[Entity]:
+    out = []
+    for m in GAZETTE_NOTICE_RE.finditer(view.text):
+        start, end = view.span(m.start("number"), m.end("number"))
+        out.append(Entity("doc_number", text[start:end], f"第{int(m['n'])}号", start, end, attrs={}))
+    return out
+
+
 def extract(text: str, ctx: DocumentContext) -> list[Entity]:
     view = compact(text)
     c = view.text
-    out = _listed_items(text)
+    out = _listed_items(text) + _gazette_notices(text, view)
     for m in NUMBER_RE.finditer(c):
         prefix, p_start = m["prefix"], m.start("prefix")
         if p_start and c[p_start - 1] in "年":

@@ -101,8 +101,11 @@ INSTITUTION_ENDS = (
     "農協", "漁協", "駅", "郵便局", "警察署", "税務署", "法務局", "裁判所", "学園", "学院", "機構",
     "開発局", "財務局", "開発建設部", "運輸局", "整備局", "議員団", "会派", "党", "後援会",
 )  # fmt: skip
+# The body's name ends the word, or goes on with one of its units or posts and whatever follows
+# in the compact text (北海道財務局総務部長遠藤晃, …病院事務局長).
 _INSTITUTION_END = re.compile(
-    f"(?:{'|'.join(sorted(map(re.escape, INSTITUTION_ENDS), key=len, reverse=True))})$"
+    f"(?:{'|'.join(sorted(map(re.escape, INSTITUTION_ENDS), key=len, reverse=True))})"
+    r"(?:$|[一-龥々]{0,4}?[部課係室長])"
 )
 
 
@@ -114,7 +117,7 @@ def inside_institution(c: str, end: int) -> bool:
     if not m or m.group()[0] in "立営":
         return False  # run by the municipality: 南国市立図書館, 市営住宅
     if _INSTITUTION_END.search(m.group()):
-        return True  # 境港市議会公明党議員団: a caucus, not the council
+        return True  # 境港市議会公明党議員団: a caucus, not the council; 北海道財務局総務部長
     return False
 
 
