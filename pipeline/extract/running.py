@@ -14,6 +14,7 @@ of its pages that way.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..model import Page
 from . import layout
@@ -29,9 +30,11 @@ _PAGE_NUMBER = re.compile(
 
 
 def key(line: str) -> str:
-    """The line without its figures (dates and numbers change from page to page, and may be
-    missing where a symbol font's digits could not be read) nor its spaces."""
-    return "".join(_FIGURES.sub("", line).split())
+    """The line's letters without its figures (dates and numbers change from page to page, and
+    may be missing where a symbol font's digits could not be read), spaces, brackets or
+    bullets, sorted: a vertical page's running head set across comes out of PDFium's order and of the
+    column reading in different orders (「…調達第129号) 官報」, 「…調達第 官報129号)」)."""
+    return "".join(sorted(ch for ch in _FIGURES.sub("", line) if unicodedata.category(ch)[0] == "L"))
 
 
 def margin_lines(lines: list[layout.TextLine], width: float, height: float) -> list[str]:
