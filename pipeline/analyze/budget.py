@@ -1,9 +1,9 @@
 """Which 款 and 項 the pages of a budget book show (予算書, 補正予算書, their 説明書).
 
 A budget is divided into 款 (heads) and 項 (their sub-heads), and its pages show them in two ways:
-- tables with a 款 column and a 項 column (第1表 歳入歳出予算, 繰越明許費, setagaya's 事項別明細書
-  with 款 / 項 / 目 nested): a 款 on a row of its own and its 項 on the rows below it, one column
-  over, or both on one row;
+- tables with a 款 column and a 項 column (第1表 歳入歳出予算, 繰越明許費, a 事項別明細書 whose
+  款 / 項 / 目 columns nest): a 款 on a row of its own and its 項 on the rows below it, one column
+  over, or both on one row; or a 款 column alone (the 総括 of a 事項別明細書);
 - headings: 款6.法人事業税交付金 項1.法人事業税交付金 above each section of a 事項別明細書, or
   (款) 02地方譲与税 at the top of a page whose table then lists the 項.
 
@@ -76,7 +76,7 @@ def _page_sections(page: Page, kan: str | None) -> tuple[list[dict], str | None]
         k, j = columns
         for row in table.rows:
             head = _head(row[k]) if k < len(row) else None
-            sub = _head(row[j]) if j < len(row) else None
+            sub = _head(row[j]) if j is not None and j < len(row) else None
             if head:
                 kan = head
                 if not sub:
@@ -88,8 +88,9 @@ def _page_sections(page: Page, kan: str | None) -> tuple[list[dict], str | None]
     return found, kan
 
 
-def _columns(rows: list[list[str]]) -> tuple[int, int] | None:
-    """The indexes of a table's 款 and 項 columns, from its column labels."""
+def _columns(rows: list[list[str]]) -> tuple[int, int | None] | None:
+    """The indexes of a table's 款 and 項 columns, from its column labels (None for a table
+    without a 款 column; a 総括 table of 款 alone has no 項 column)."""
     kan = kou = None
     for row in rows[:HEADER_ROWS]:
         for i, cell in enumerate(row):
@@ -98,4 +99,4 @@ def _columns(rows: list[list[str]]) -> tuple[int, int] | None:
                 kan = i
             elif label == "項" and kou is None:
                 kou = i
-    return (kan, kou) if kan is not None and kou is not None else None
+    return (kan, kou) if kan is not None else None
