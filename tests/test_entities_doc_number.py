@@ -36,6 +36,9 @@ def numbers(text: str) -> list[str]:
         ("番号法第 19 条第 1 号", []),
         ("第3号様式(通知書)の見本", []),
         ("第1号", []),
+        # A gazette's issue is not a document number.
+        ("平成20年4月25日金曜日官報第4817号", []),
+        ("官報号外第129号", []),
     ],
 )
 def test_doc_numbers(text, expected):

@@ -339,6 +339,14 @@ def test_issuer_misread_by_ocr_is_corrected_but_the_text_keeps_it():
     assert "医療諜長" in text
 
 
+def test_a_date_with_its_weekday_is_not_a_byline():
+    # A gazette's running head, (号外…) after the weekday: not a memo's 2017.2.4 関口博(議員).
+    [head] = header_lines("令和7年7月14日月曜日(号外政府調達第官報129号)")
+    assert head.kind is None
+    [byline] = header_lines("2017.2.4 関口博(国立市議会議員)")
+    assert byline.kind is LineKind.BYLINE
+
+
 def test_line_kinds_are_an_enum():
     kinds = [line.kind for line in header_lines("- 1 -\n議案第7号\n令和7年12月5日提出\n事務連絡")]
     assert kinds == [LineKind.PAGE_NUMBER, LineKind.BILL, LineKind.DATE, LineKind.OFFICE_LETTER]
