@@ -52,6 +52,7 @@ _PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _MOJIBAKE = frozenset(
     bytes(range(0x80, 0xA0)).decode("cp1252", "ignore") + bytes(range(0xA1, 0x100)).decode("latin-1")
 ) - set("°±×÷§¥¶·")
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape("".join(sorted(_MOJIBAKE))) + "]")
 LYING_SHARE = 0.25  # share of a line's characters that, suspect, make the whole line suspect
 _COUNTERS = set("年月日号第頁条項")  # what stands next to a figure in a masthead
 DIGIT_PAD = 0.3  # of a glyph's larger side, paper round it when it is read alone
@@ -124,7 +125,7 @@ def resolve(page: pdfium.PdfPage, chars: list[pdf.Char], deadline: tesseract.Dea
     OCR of their lines, which must then run across the page or up it; else bullets and spaces
     only). `glyphs` carries what earlier pages of the document taught."""
     text = "".join(c.text for c in chars)
-    if not _PRIVATE.search(text) and not any(_suspect(ch) for ch in text):
+    if not _PRIVATE.search(text) and not _SUSPECT.search(text):
         return
     glyphs = glyphs if glyphs is not None else Glyphs()
     lines = [line for line in layout.text_lines(chars) if _runs(line.chars)]
@@ -197,7 +198,7 @@ def _direction(line: layout.TextLine) -> str | None:
 
 def _suspect(ch: str) -> bool:
     """A character an unmapped single-byte font leaves: a Windows-1252 symbol or control code."""
-    return ch in _MOJIBAKE or (ord(ch) < 0x20 and ch not in "\t\n\r") or 0x7F <= ord(ch) < 0xA0
+    return bool(_SUSPECT.fullmatch(ch))
 
 
 def _lying(chars: list[pdf.Char]) -> bool:
