@@ -35,6 +35,8 @@ class Page:
     rotation: int = 0  # degrees clockwise applied before OCR
     vertical: bool = False  # read as vertical (縦書き) text
     tables: list[Table] = field(default_factory=list)
+    # The 款/項 of a budget the page shows, [{"款": "1 市税", "項": "1 市民税"}] (analyze.budget).
+    budget_sections: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -78,6 +78,9 @@ def test_doc_numbers(text, expected):
         "地方自治法(昭和22年法律第67号)",
         # An item of a table: 別表第三の一の二三第三号.
         "特掲診療料の施設基準等別表第三の一の二三\n第三号に掲げる",
+        # A gazette's issue is not a document number.
+        "平成20年4月25日金曜日官報第4817号",
+        "官報号外第129号",
     ],
 )
 def test_not_doc_numbers(text):

@@ -98,3 +98,19 @@ def test_gazette_page_in_vertical_columns_with_fonts_set_at_size_one():
     assert lines[lines.index("政令第百四十九号") + 2].startswith(
         "内閣は、道路交通法の一部を改正する法律(平成十九年法律第九十号)の一部の施行に伴い、")
     assert not any(ord(ch) < 0x20 for ch in page.text if ch not in "\t\n")
+
+
+def test_gazette_masthead_from_a_font_without_a_unicode_map_is_read_from_the_image():
+    # The masthead's figures come out as Windows-1252 symbols (平成™—年›月™œ日 … 第›Ÿ˜\x01号):
+    # the line is read glyph by glyph, and kept as one line across the vertical page.
+    [page] = extract_pages(REAL / "kanpo-honshi-4817-2008-p4-vertical.pdf")
+    assert page.text.split("\n")[0].startswith("平成20 年4月25 日 金曜日 官 報 第4817 号")
+    assert normalize_page(page).text.split("\n")[0].startswith("平成20年4月25日金曜日官報第4817号")
+
+
+def test_gazette_masthead_figures_in_a_symbol_font_up_the_margin(tmp_path):
+    # 官報 政府調達公告版 p.1: the running head up the left margin draws its figures with private
+    # codes OCR misreads in context (7 as フ); read alone and by the font's order of figures.
+    [page] = extract_pages(cut(tmp_path, "kanpo-chotatsu-129-2025-vertical.pdf", "1"))
+    assert "令和 7 年 7 月 14 日 月曜日 (号外政府調達第 129 号) 官報" in page.text.split("\n")
+    assert normalize_page(page).text.split("\n")[1] == "令和7年7月14日月曜日(号外政府調達第129号)官報入札公告"

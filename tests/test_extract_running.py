@@ -40,3 +40,16 @@ def test_lone_marks_in_the_margin_go_even_from_a_single_page():
     assert out.text == "発行 内閣府\n政府調達公告版\n1"
     vertical = Page(1, "第\n官\n報", vertical=True)  # a vertical masthead, one glyph a line
     assert running.strip([vertical], {1: ["第", "官", "報"]})[0].text == "第\n官\n報"
+
+
+def test_a_head_whose_parts_come_out_in_another_order_or_with_a_bullet_is_the_same_head():
+    # A vertical page's head set across: PDFium's order and the column reading differ, and a
+    # symbol-font glyph before it may be read as a bullet.
+    heads = ["令和7年7月14日 月曜日 (号外政府調達第129号) 官報",
+             "令和7年7月14日 月曜日 (号外政府調達第129号) 官報",
+             "令和7年7月14日月曜日(号外政府調達第 官報129号)",
+             "・令和7年7月14日月曜日(号外政府調達第 官報129号)"]
+    out = running.strip(*pages(heads, ["1", "2", "3", "4"]))
+    assert [p.text.split("\n")[0] for p in out] == [heads[0]] + ["（単位：千円）"] * 3
+    assert running.key("令和7年7月14日 月曜日 官報") == running.key("官報 令和 年 月 日 月曜日")
+    assert running.key("事務連絡") != running.key("連絡事務 別添")

@@ -308,6 +308,22 @@ def test_real_document_metadata(real, name, last, expected):
         # A list of a council session is dated by the session.
         ("賛成:○反対:× (注)賛否状況\n区分\t番号\t案件名\n令和7年9月定例会 議決結果一覧表【議案】",
          meta("令和7年9月定例会議決結果一覧表【議案】", "一覧表", None, "2025-09")),
+        # A gazette's head as normalization joins it with the heading below it (入札公告).
+        ("この政府調達公告版に掲載される入札公告は、協定の適用を受ける調達を含みます。\n令和7年7月14日月曜日(号外政府調達第129号)官報入札公告\n発行 内閣府(原稿作成 国立印刷局)",
+         meta("官報 政府調達公告版 第129号", "官報", "内閣府", "2025-07-14")),
+        # A leaflet's headline wrapped after a particle (OCR lost its opening 「).
+        ("台風・豪雨時に備えてハザードマップと一緒に\n\n避難行動判定フロー」を確認しましょう\n\n平時に\n",
+         meta("台風・豪雨時に備えてハザードマップと一緒に避難行動判定フロー」を確認しましょう", "その他", None, None)),
+        # A table titled on its last line, where normalization joined the total row's label, under
+        # a caption naming the supplementary budget it belongs to (the session's month dates it).
+        ("令和3年度3月補正予算(単位:円)\n区分\t令和元年度末残高\n1普通債\t11,443,509,797\n地方債の現在高の見込みに関する調書総合計",
+         meta("地方債の現在高の見込みに関する調書", "予算書", None, "2022-03")),
+        ("令和7年度9月補正予算(単位:千円)\n区分\t補正前\n1普通債\t1,000\n地方債の現在高の見込みに関する調書",
+         meta("地方債の現在高の見込みに関する調書", "予算書", None, "2025-09")),
+        # A budget book whose cover carries a note above and the body before the year (a
+        # vertical cover's columns), and holds the bill.
+        ("古紙パルプ配合率70%再生紙を使用\n世田谷区予算\n令和8年度\n(2026年度)\n一般会計\n\n議案第1号\n令和8年度世田谷区一般会計予算\n令和8年度世田谷区一般会計の予算は、次に定めるところによる。\n令和8年2月18日提出\n世田谷区長保坂展人",
+         meta("令和8年度世田谷区一般会計予算", "予算書", "世田谷区長", "2026-02-18")),
         # A notice reproduced in a bundle under its attachment label.
         ("(別添1)\n診療報酬の算定方法の一部改正に伴う実施上の留意事項について\n(令和2年3月5日保医発0305第1号)\n別添1",
          meta("診療報酬の算定方法の一部改正に伴う実施上の留意事項について", "通知", None, "2020-03-05")),
@@ -321,6 +337,14 @@ def test_issuer_misread_by_ocr_is_corrected_but_the_text_keeps_it():
     text = "保医発0428第9号\n令和4年4月28日\n地方厚生(支)局医療課長 殿\n厚生労働省保険局医療諜長\n(公印省略)\n検査料の点数の取扱いについて"
     assert describe(text)["issuer"] == "厚生労働省保険局医療課長"
     assert "医療諜長" in text
+
+
+def test_a_date_with_its_weekday_is_not_a_byline():
+    # A gazette's running head, (号外…) after the weekday: not a memo's 2017.2.4 関口博(議員).
+    [head] = header_lines("令和7年7月14日月曜日(号外政府調達第官報129号)")
+    assert head.kind is None
+    [byline] = header_lines("2017.2.4 関口博(国立市議会議員)")
+    assert byline.kind is LineKind.BYLINE
 
 
 def test_line_kinds_are_an_enum():

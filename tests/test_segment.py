@@ -173,3 +173,24 @@ def test_a_budget_book_holding_several_bills_is_one_document():
     bill_7_more = "第2条 債務負担行為は、「第2表 債務負担行為」による。\n令和8年2月27日提出\n南国市長 平山耕三"
     bill_8 = "議案第8号\n令和8年度南国市土地取得事業特別会計予算\n本文。"
     assert split_documents([bill_7, bill_7_more, bill_8]) == [(1, 3)]
+
+
+def test_leaflets_of_a_series_that_end_alike_are_split():
+    # Two two-sided leaflets, OCRed: no header, but each back page ends with the same lines.
+    closing = ("わからないことがありましたらお住まいの市区町村にお問い合わせください。\n"
+               "(参考)内閣府防災ホームページ「避難情報に関するガイドラインの改定(令和3年度)」\n")
+    pages = [
+        "台風・豪雨時に備えてハザードマップと一緒に\n避難行動判定フロー」を確認しましょう\n平時に自宅の災害リスクを確認しましょう。",
+        "避難行動判定フローの参考情報\n必ず確認してください。\n" + closing + "http://www.bousai.go.jp/oukyu/hinanjou",
+        "台風・豪雨時に|避難情報のポイント」を\n確認し避難しましょう\n警戒レベルを確認してください。",
+        "避難情報のポイント解説\n住所を登録しておけば通知されます。\n" + closing + "http://Wwww.Dbousai.gO.jD/OuKyu",
+    ]
+    assert split_documents(pages) == [(1, 2), (3, 4)]
+    # A closing line on more than half of the pages is a running foot; a page opening with a
+    # table's head or a numbered heading is no headline.
+    foot = "お問い合わせは南国市財政課までお願いいたします。"
+    body = ["令和8年度の予算の概要について説明します\n本文。\n" + foot,
+            "歳出予算の主な事業について説明します\n本文。\n" + foot,
+            "(款)12使用料及手数料 (項)01使用料 (単位:千円)\n本文。\n" + foot]
+    assert split_documents(body) == [(1, 3)]
+    assert split_documents(body[:1] + ["本文の続きです。"] + body[2:] + ["(款)13国庫支出金\n本文。"]) == [(1, 4)]

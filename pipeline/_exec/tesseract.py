@@ -151,6 +151,7 @@ def read_stacked(
     psm: int = 6,
     dpi: int = 300,
     deadline: Deadline | None = None,
+    config: dict[str, str] | None = None,
 ) -> list[list[Word]]:
     """Many image pieces read in one Tesseract run (a process per piece would cost more than
     the reading): the words of each piece, in the piece's own coordinates.
@@ -182,7 +183,7 @@ def read_stacked(
     order = sorted(range(len(crops)), key=lambda k: starts[k])
     bounds = [starts[k] - gap / 2 for k in order]
     out: list[list[Word]] = [[] for _ in crops]
-    for w in words(stack, lang=lang, psm=psm, dpi=dpi, deadline=deadline):
+    for w in words(stack, lang=lang, psm=psm, dpi=dpi, deadline=deadline, config=config):
         center = w.left + w.width / 2 if across else w.top + w.height / 2
         n = bisect_right(bounds, center) - 1
         if n < 0:

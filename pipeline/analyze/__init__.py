@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pipeline.model import Document, Entity
 
+from .budget import document_sections
 from .entities import DocumentContext, extract_entities
 from .metadata import describe
 from .nlp import nlp_entities
@@ -40,11 +41,14 @@ def analyze_many(docs: list[Document], n_process: int = 2) -> list[Document]:
 
 
 def describe_document(doc: Document) -> Document:
-    """Fill one document's title, kind, issuer and issued_on from its text."""
+    """Fill one document's title, kind, issuer and issued_on from its text, and the 款/項 of a
+    budget each of its pages shows."""
     first_page = doc.pages[0].text if doc.pages else None
     meta = describe(doc.text, first_page)
     doc.title, doc.kind = meta["title"], meta["kind"]
     doc.issuer, doc.issued_on = meta["issuer"], meta["issued_on"]
+    for page, sections in zip(doc.pages, document_sections(doc.pages)):
+        page.budget_sections = sections
     return doc
 
 

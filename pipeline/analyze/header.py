@@ -71,6 +71,7 @@ TITLE_END = re.compile(
     r"(について|に関して|に係る件|の件)(\([^()]{1,20}\))?$"
     r"|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ|送付状|送付書|送付票)$"
 )
+WEEKDAY = re.compile(r"[月火水木金土日]曜日?")  # 令和7年7月14日月曜日(号外…): not a byline's name
 BYLINE_NAME = re.compile(r"^(?P<name>[一-龥ぁ-んァ-ヶー]{2,10})\((?P<role>[^()]{2,30})\)$")
 
 
@@ -152,7 +153,7 @@ def _classify(s: str) -> LineKind | None:
     if found and len(s) <= 40:
         m = found[1]
         rest = s[m.end() :]
-        if m.start() <= 1 and BYLINE_NAME.match(rest):
+        if m.start() <= 1 and BYLINE_NAME.match(rest) and not WEEKDAY.match(rest):
             return LineKind.BYLINE
         if (m.start() <= 1 and DATE_TAIL.match(rest)) or MATERIAL_LABEL.fullmatch(rest):
             return LineKind.DATE

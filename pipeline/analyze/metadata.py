@@ -34,13 +34,13 @@ import difflib
 import re
 
 from pipeline.ja.chars import letter_count
-from pipeline.ja.eras import ERA
+from pipeline.ja.eras import ERA, to_western, year_number
 from pipeline.ja.labels import MATERIAL_HEADING, MATERIAL_LABEL
 from pipeline.ja.spacing import compact_line, no_spaces
 
 from .header import (
-    BILL, BYLINE_NAME, COLOPHON, DATE, DATE_TAIL, DOC_NUMBER, MASTHEAD, NEWSPAPERS, TITLE_END, Line,
-    LineKind, header_lines, parse_date, reproduced_notice,
+    BILL, BYLINE_NAME, COLOPHON, DATE, DATE_TAIL, DOC_NUMBER, MASTHEAD, NEWSPAPERS, TITLE_END,
+    WEEKDAY, Line, LineKind, header_lines, parse_date, reproduced_notice,
 )
 from .organizations import ORGANIZATION_END, correct, known_prefix, named_after, signer
 
@@ -56,7 +56,8 @@ TITLE_SEARCH = 3  # lines from the top a titled line (…について) is looked
 # A gazette's running head: 官報 号外第129号, 官報 第4817号, 平成20年4月25日 金曜日 官報.
 _GAZETTE_ISSUE = r"[(（]?(?P<edition>特別号外|号外|本紙)?(?P<procurement>政府調達(?:公告版)?)?第?(?P<no>[0-9]+)号"
 GAZETTE = re.compile(rf"官報{_GAZETTE_ISSUE}")
-_GAZETTE_HEAD_REST = 6  # what else a gazette's head line holds: 金曜日, brackets
+_GAZETTE_HEAD_REST = 6  # what else a gazette's head line holds: brackets, a page number, or the
+# heading below it that normalization joined on (入札公告)
 # The running head as a vertical page's columns may come out: 第4817号 官報, 号外第129号 … 官報.
 GAZETTE_REVERSED = re.compile(rf"{_GAZETTE_ISSUE}[)）]?.{{0,24}}官報")
 # Minutes: …議事録, …会議録, …議事要旨.
@@ -110,9 +111,23 @@ BUDGET = re.compile(
     r"(?P<fy>(?:令和|平成)(?:元|[0-9]{1,2})年度)(?:\([0-9]{4}年度\))?"
     r"(?P<issuer>[一-龥ヶ]{1,8}?[都道府県市区町村])(?P<account>[一-龥]{0,12}会計)?予算"
 )
+# A cover whose lines (a vertical cover's columns) put the body first: 世田谷区予算 / 令和8年度.
+COVER = re.compile(
+    r"(?P<issuer>[一-龥ヶ]{1,8}?[都道府県市区町村])予算書?"
+    r"(?P<fy>(?:令和|平成)(?:元|[0-9]{1,2})年度)"
+)
+COVER_NOTE_LINES = 1  # lines above a budget book's cover title (a recycled-paper note)
 PARENTHESIZED_YEAR = re.compile(r"\([0-9]{4}年度\)")  # 令和8年度(2026年度)
 ACTION_PLAN = re.compile(r"アクションプログラム|行動計画|実行計画|工程表")
 NEWSLETTER_TITLE = re.compile(r"(会報|ニュース|だより|通信)$")
+# A title line that goes on on the next line: it ends with a particle or a comma
+# (台風・豪雨時に備えてハザードマップと一緒に / 「避難行動判定フロー」を確認しましょう).
+CONTINUED = re.compile(r"[にのをとでへやがはも、]$")
+# A table's total row label the text layer put right after a title drawn last, which
+# normalization then joined to it (…に関する調書 / 総 合 計).
+TOTAL_LABEL = re.compile(r"(?:総合計|合計|総計|小計)$")
+# A supplementary budget named after its council session: 令和3年度3月補正予算.
+SESSION_BUDGET = re.compile(rf"(?P<era>{ERA})(?P<year>元|[0-9]{{1,2}})年度(?P<month>[0-9]{{1,2}})月補正")
 
 
 def _title_like(s: str) -> bool:
@@ -227,7 +242,9 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "報道発表資料"
     elif _material(lines):
         kind = "資料"
-    elif (title or caption) and (by_title := _kind_of_title(title or caption)):
+    elif caption and (by_title := _kind_of_title(caption)):
+        kind = by_title  # 令和3年度3月補正予算(単位:円) over a table: a page of the budget
+    elif title and (by_title := _kind_of_title(title)):
         kind = by_title
     elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
         kind = "行動計画"
@@ -237,12 +254,27 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = "一覧表"
     else:
         kind = "その他"
+    if issued_on is None and kind == "予算書":
+        issued_on = _session_month(no_spaces(caption or title or ""))
     if issued_on is None and title and kind == "一覧表":
         # 令和7年9月定例会 議決結果一覧表: a list of a session is dated by it; else by the one
         # date its data are as of (R8.4.1 on a line of its own, 令和7年4月1日時点).
         found = parse_date(no_spaces(title))
         issued_on = found[0] if found else _as_of(page)
     return _meta(title, kind, issuer, issued_on)
+
+
+def _session_month(s: str) -> str | None:
+    """The month of the session a supplementary budget is for (令和3年度3月補正 → 2022-03: the
+    months before April belong to the fiscal year's second calendar year)."""
+    m = SESSION_BUDGET.search(s)
+    if not m:
+        return None
+    fy = to_western(m.group("era"), year_number(m.group("year")))
+    month = int(m.group("month"))
+    if not 1 <= month <= 12:
+        return None
+    return f"{fy if month >= 4 else fy + 1:04d}-{month:02d}"
 
 
 def _as_of(page: str) -> str | None:
@@ -294,6 +326,10 @@ def _page_title(page: str) -> str | None:
             continue
         text = compact_line(raw)
         key = PLACEHOLDER_BRACKET.sub("", no_spaces(text))
+        total = TOTAL_LABEL.search(key)
+        if total and TITLE_NOUN.search(key[: total.start()]):
+            key = key[: total.start()]
+            text = key
         if 4 <= len(key) <= 60 and TITLE_NOUN.search(TRAILING_NOTE.sub("", key)) and not (
             NOTE.match(key) or SECTION.match(key) or UNIT_TAIL.search(key)
         ):
@@ -364,7 +400,7 @@ def _gazette(lines: list[Line], page: str, text: str) -> dict | None:
         dated = parse_date(rest)
         if dated:
             rest = rest[: dated[1].start()] + rest[dated[1].end() :]
-        if len(rest) > _GAZETTE_HEAD_REST:
+        if len(WEEKDAY.sub("", rest)) > _GAZETTE_HEAD_REST:
             continue  # 官報第4817号に掲載された政令について: a mention, not the head
         edition = m.group("edition") or "本紙"
         if m.group("procurement"):
@@ -412,12 +448,15 @@ def _budget(lines: list[Line], page: str, text: str) -> dict | None:
     """A budget book: 令和8年度 南国市予算書 on its cover (the title, with the local government
     as issuer); when the book holds the bill (議案第7号 令和8年度南国市一般会計予算 … 提出 南国市長),
     the bill's title, date submitted and signer."""
-    top = "".join(line.key for line in lines[:4])
-    budget = BUDGET.match(top)  # the fiscal year opens the cover
-    if not (budget and ("予算書" in top or "会計" in top)):
+    for first in range(COVER_NOTE_LINES + 1):  # a note may stand above: 古紙パルプ配合率70%再生紙を使用
+        top = "".join(line.key for line in lines[first : first + 4])
+        budget = BUDGET.match(top) or COVER.match(top)  # the fiscal year opens the cover, or follows
+        if budget and ("予算書" in top or "会計" in top):
+            break
+    else:
         return None
     fy, issuer = budget.group("fy"), budget.group("issuer")
-    if budget.group("account"):  # a page of the book: 令和8年度南国市一般会計予算 as printed
+    if budget.groupdict().get("account"):  # a page of the book: 令和8年度南国市一般会計予算 as printed
         title = PARENTHESIZED_YEAR.sub("", budget.group(0))
     else:  # the cover: 令和8年度 南国市予算書
         title = f"{fy}{issuer}予算書"
@@ -568,7 +607,7 @@ def _clipping(lines: list[Line]) -> dict:
 def _first_title_line(lines: list[Line]) -> str | None:
     """The first of the top three lines that is not a header element (with a date and a 資料N
     label cut off: コンビニ交付算定一覧表 2017年2月 資料2)."""
-    for line in lines[:3]:
+    for at, line in enumerate(lines[:3]):
         if line.kind is LineKind.DATE:
             m = parse_date(line.key)[1]
             if m.start() > 1:
@@ -577,6 +616,11 @@ def _first_title_line(lines: list[Line]) -> str | None:
         if line.kind is None and line.table:
             continue  # a table's header row
         if line.kind is None and "。" not in line.key and len(line.key) <= 60:
+            after = lines[at + 1] if at + 1 < len(lines) else None
+            if (CONTINUED.search(line.key) and after is not None and not after.kind
+                    and not after.table and "。" not in after.key and _title_like(after.key)
+                    and len(line.key + after.key) <= 60):
+                return line.text + after.text
             return _strip_brackets(line.text)
         if line.kind is None:
             return None

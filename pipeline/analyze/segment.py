@@ -16,17 +16,27 @@ Wrongly cutting a document in two is worse than missing a cut, so:
 - header lines repeated from the previous page's top (a letterhead or running header on every
   page, as on each page of a budget book) count for nothing;
 - the weak title signal yields to consecutive printed page numbers and to 別紙/別添 labels.
+
+Leaflets of a series printed back to back (each two-sided, OCRed) carry no header, but each ends
+with the same closing lines (わからないことがありましたら…お問い合わせください, the source it cites):
+a page that opens with a headline after a page ending like another page of the file starts a
+document. A closing that ends more than half the pages is a running foot, not one.
 """
 
 from __future__ import annotations
 
 import re
 
+from pipeline.ja.chars import letter_count
 from pipeline.ja.labels import ATTACHMENT_START, NUMBERED_HANDOUT
 
 from .header import TITLE_END, Line, LineKind, header_lines, reproduced_notice
 
 TOP_LINES = 8  # header elements further down a page do not start a document
+CLOSING_LINES = 3  # last lines of a page compared as its closing
+MIN_CLOSING = 10  # characters: a shorter line (a page number, 以上) is not a closing
+PROSE_SHARE = 0.7  # of a closing line's characters that are letters
+HEADLINE_SHARE = 0.75  # of a headline's characters that are letters (not a (款) table head)
 
 # Pairs of header elements that together mark a document's first page.
 K = LineKind
@@ -50,9 +60,11 @@ def split_documents(page_texts: list[str]) -> list[tuple[int, int]]:
     if not page_texts:
         return []
     tops = [header_lines(text, limit=TOP_LINES) for text in page_texts]
+    closed = _closed_pages(page_texts)
     starts = [1]
     for i in range(1, len(page_texts)):
-        if starts_document(tops[i], tops[i - 1], page_texts[i], page_texts[i - 1]):
+        if starts_document(tops[i], tops[i - 1], page_texts[i], page_texts[i - 1]) or (
+                i - 1 in closed and _headline(tops[i], tops[i - 1])):
             starts.append(i + 1)
     ends = [s - 1 for s in starts[1:]] + [len(page_texts)]
     return list(zip(starts, ends))
@@ -72,6 +84,35 @@ def starts_document(top: list[Line], previous_top: list[Line], text: str, previo
     if any(signal <= found for signal in STRONG):
         return True
     return _titled(fresh, top) and _previous_ended(previous) and not _consecutive(previous, text)
+
+
+def _closing(text: str) -> set[str]:
+    """The page's last lines of prose (not table rows nor figures), without spaces."""
+    lines = [re.sub(r"\s+", "", line) for line in text.strip().split("\n") if "\t" not in line]
+    return {line for line in lines[-CLOSING_LINES:]
+            if len(line) >= MIN_CLOSING and letter_count(line) >= PROSE_SHARE * len(line)}
+
+
+def _closed_pages(page_texts: list[str]) -> set[int]:
+    """The pages (0-based) whose closing lines end another page of the file as well, unless
+    that closing ends more than half of the pages (a running foot)."""
+    ending: dict[str, set[int]] = {}
+    for i, text in enumerate(page_texts):
+        for line in _closing(text):
+            ending.setdefault(line, set()).add(i)
+    return {i for pages in ending.values() if 2 <= len(pages) <= len(page_texts) / 2
+            for i in pages}
+
+
+def _headline(top: list[Line], previous_top: list[Line]) -> bool:
+    """The page opens with a headline: a line of Japanese text without a full stop, not a
+    header element nor a line repeated from the previous page's top."""
+    if not top or top[0].kind or top[0].table or top[0].key in {l.key for l in previous_top}:
+        return False
+    key = top[0].key
+    return (len(key) >= 8 and "。" not in key and letter_count(key) >= HEADLINE_SHARE * len(key)
+            and not key.startswith(("(", "（", "【", "[")) and not NUMBERED.match(key)
+            and not ATTACHMENT_START.match(key) and not ATTACHED.match(key))
 
 
 def _has_material_label(line: Line) -> bool:

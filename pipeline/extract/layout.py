@@ -272,7 +272,31 @@ def vertical_text(chars: list[Char]) -> str:
         return ""
     cjk = [max(c.x1 - c.x0, c.bottom - c.top) for c in chars if is_cjk(c.text)]
     em = statistics.median(cjk) if cjk else 10.0
-    return "\n".join(seg.text(em) for seg in _xy_cut(_runs(chars), em))
+    return "\n".join(seg.text(em) for seg in _xy_cut(_rows_as_lines(_runs(chars), em), em))
+
+
+ROW_HEIGHT = 1.6  # ems: a tier no taller than this, of horizontal pieces only, is one line
+
+
+def _rows_as_lines(segments: list[_Segment], em: float) -> list[_Segment]:
+    """A tier of the page that is one row of horizontal pieces and single characters, spaced
+    apart (a 官報 masthead: 平成20年4月25日 金曜日 官 報 第4817号), as one horizontal line read
+    left to right: XY-cut would read its pieces right to left, as columns."""
+    out: list[_Segment] = []
+    for tier in split_by_gaps(segments, lambda s: (s.top, s.bottom), 0.5 * em):
+        top, bottom = min(s.top for s in tier), max(s.bottom for s in tier)
+        if (len(tier) < 2 or bottom - top > ROW_HEIGHT * em
+                or not all(s.horizontal or len(s.chars) == 1 for s in tier)):
+            out += tier
+            continue
+        line = _Segment([], horizontal=True)
+        for seg in sorted(tier, key=lambda s: s.x0):
+            if line.chars and seg.x0 - line.chars[-1].x1 > em:
+                p = line.chars[-1]
+                line.chars.append(Char(" ", True, p.x1, p.top, p.x1, p.bottom, 0.0))
+            line.chars += sorted(seg.chars, key=lambda c: c.x0)
+        out.append(line)
+    return out
 
 
 def _runs(chars: list[Char]) -> list[_Segment]:

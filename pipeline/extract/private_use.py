@@ -14,6 +14,15 @@ alike twice in a document is known from then on (`Glyphs`) and not read again. W
 settle becomes a bullet 「・」 first in a line (Wingdings ● and ■) and a space elsewhere, so that
 two numbers never run together. A page whose layer is mostly private-use characters is not read
 here: textlayer.unusable sends it to OCR whole.
+
+A font without a Unicode map may instead leave its single-byte codes read as Windows-1252, and
+control codes: a 官報 masthead 「平成20年4月25日 … 第4817号」 comes out as 「平成™—年›月™œ日 … 第›Ÿ˜\x01号」.
+Such characters are legitimate in Latin text, so they are suspect only in a line where they are
+many (`LYING_SHARE`); there they are read like private-use runs, and kept as they are when OCR
+cannot settle them. Display figures in a masthead defeat Tesseract's Japanese model in context
+(「7」 read as 「フ」, 「20」 as 「つのO」): a run still unread between counters (年, 月, 号 …) is read
+glyph by glyph as a figure, and a symbol font lays its figures out in order, so once two codes
+read as figures agree on the code of 0, the document's other codes of that font follow from it.
 """
 
 from __future__ import annotations
@@ -38,6 +47,16 @@ BULLET = "・"
 _DASHES = set("一ー－—―‐-−")
 _HOLE = "\x00"  # stands for a private-use character in the text layer's line; OCR never reads it
 _PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# Windows-1252's symbols and Latin-1's letters, as an unmapped single-byte font's codes read;
+# not those a Japanese table uses for themselves (°, ×, ±, §, ¥).
+_MOJIBAKE = frozenset(
+    bytes(range(0x80, 0xA0)).decode("cp1252", "ignore") + bytes(range(0xA1, 0x100)).decode("latin-1")
+) - set("°±×÷§¥¶·")
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + re.escape("".join(sorted(_MOJIBAKE))) + "]")
+LYING_SHARE = 0.25  # share of a line's characters that, suspect, make the whole line suspect
+_COUNTERS = set("年月日号第頁条項")  # what stands next to a figure in a masthead
+DIGIT_PAD = 0.3  # of a glyph's larger side, paper round it when it is read alone
+_DIGITS = {"tessedit_char_whitelist": "0123456789"}
 
 
 def is_private(ch: str) -> bool:
@@ -52,6 +71,7 @@ class Glyphs:
     def __init__(self) -> None:
         self._readings: dict[str, set[str]] = {}
         self._counts: dict[str, int] = {}
+        self._figures: dict[int, set[int]] = {}  # a code's number (_code), the figures read for it
 
     def add(self, code: str, text: str) -> None:
         self._readings.setdefault(code, set()).add(text)
@@ -60,6 +80,25 @@ class Glyphs:
     def known(self, code: str) -> str | None:
         texts = self._readings.get(code, ())
         return next(iter(texts)) if len(texts) == 1 and self._counts[code] >= 2 else None
+
+    def add_figure(self, code: str, figure: int) -> None:
+        self._figures.setdefault(_code(code), set()).add(figure)
+
+    def figure(self, code: str) -> str | None:
+        """The figure a code stands for: as read when read alone and alike, else by its place
+        after the font's 0 (two codes read as figures that agree on where 0 is)."""
+        n = _code(code)
+        read = self._figures.get(n, set())
+        if len(read) == 1:
+            return str(next(iter(read)))
+        zeros: dict[int, set[int]] = {}
+        for other, figures in self._figures.items():
+            if len(figures) == 1:
+                zeros.setdefault(other - next(iter(figures)), set()).add(other)
+        agreed = [zero for zero, codes in zeros.items() if len(codes) >= 2]
+        if len(agreed) == 1 and 0 <= n - agreed[0] <= 9:
+            return str(n - agreed[0])
+        return None
 
     def run(self, run: list[pdf.Char]) -> str | None:
         """A run's text from its codes, when every one is known."""
@@ -85,7 +124,8 @@ def resolve(page: pdfium.PdfPage, chars: list[pdf.Char], deadline: tesseract.Dea
     """Replace, in place, the text of the private-use characters of the page (`read`: from
     OCR of their lines, which must then run across the page or up it; else bullets and spaces
     only). `glyphs` carries what earlier pages of the document taught."""
-    if not _PRIVATE.search("".join(c.text for c in chars)):
+    text = "".join(c.text for c in chars)
+    if not _PRIVATE.search(text) and not _SUSPECT.search(text):
         return
     glyphs = glyphs if glyphs is not None else Glyphs()
     lines = [line for line in layout.text_lines(chars) if _runs(line.chars)]
@@ -95,15 +135,23 @@ def resolve(page: pdfium.PdfPage, chars: list[pdf.Char], deadline: tesseract.Dea
                for w in _windows(line, glyphs)]
     found: dict[int, str] = {}
     for window, reading in zip(windows, _read(page, windows, deadline)):
-        for start, (text, size) in (_align(window.chars, reading) if reading else {}).items():
+        holes = {id(c) for _, run in _runs(window.line.chars) for c in run}
+        for start, (text, size) in (_align(window.chars, reading, holes) if reading else {}).items():
             found[id(window.chars[start])] = text
-            if size == 1:
+            if size == 1 and is_private(window.chars[start].text):
                 glyphs.add(window.chars[start].text, text)
+    unread = [(line, start, run) for line in lines if read and _direction(line)
+              for start, run in _runs(line.chars)
+              if found.get(id(run[0])) is None and glyphs.run(run) is None
+              and _between_counters(line.chars, start, len(run))]
+    found.update(_read_figures(page, unread, glyphs, deadline))
     for line in lines:
         for start, run in _runs(line.chars):
             text = found.get(id(run[0]))
             if text is None:
                 text = glyphs.run(run)
+            if text is None and not any(is_private(c.text) for c in run):
+                continue  # a suspect line's character OCR could not settle: kept as it is
             # A bullet stands first in its line, apart from what follows; OCR makes ●, ■, ◆
             # into @, o, *: only a numbered marker (⑴, 1.) is taken from it there.
             first = not layout.visible(line.chars[:start])
@@ -148,16 +196,89 @@ def _direction(line: layout.TextLine) -> str | None:
     return "up" if shown[-1].cy < shown[0].cy else None
 
 
+def _suspect(ch: str) -> bool:
+    """A character an unmapped single-byte font leaves: a Windows-1252 symbol or control code."""
+    return bool(_SUSPECT.fullmatch(ch))
+
+
+def _lying(chars: list[pdf.Char]) -> bool:
+    """A line whose suspect characters are too many to be Latin text: at least two, and
+    LYING_SHARE of its characters."""
+    shown = [c.text for c in chars if not c.generated and c.text and not c.text.isspace()
+             or len(c.text) == 1 and _suspect(c.text)]
+    suspect = sum(1 for t in shown if len(t) == 1 and _suspect(t))
+    return suspect >= 2 and suspect >= LYING_SHARE * len(shown)
+
+
+def _code(ch: str) -> int:
+    """A glyph's code as its font numbers it: the code point, or the byte Windows-1252 made
+    the character of."""
+    try:
+        return ch.encode("cp1252")[0] if not is_private(ch) else ord(ch)
+    except (UnicodeEncodeError, IndexError):
+        return ord(ch)
+
+
 def _runs(chars: list[pdf.Char]) -> list[tuple[int, list[pdf.Char]]]:
-    """Runs of consecutive private-use characters: (index of the first, the characters)."""
+    """Runs of consecutive private-use characters (and, in a lying line, suspect ones):
+    (index of the first, the characters)."""
     runs: list[tuple[int, list[pdf.Char]]] = []
+    lying = _lying(chars)
     for k, c in enumerate(chars):
-        if len(c.text) == 1 and is_private(c.text):
+        if len(c.text) == 1 and (is_private(c.text) or lying and _suspect(c.text)):
             if runs and runs[-1][0] + len(runs[-1][1]) == k:
                 runs[-1][1].append(c)
             else:
                 runs.append((k, [c]))
     return runs
+
+
+def _between_counters(chars: list[pdf.Char], start: int, size: int) -> bool:
+    """A run that stands where figures do: next to a counter (年, 号 …) or a figure, or alone
+    on its line (a page number)."""
+    shown = [k for k, c in enumerate(chars) if not c.generated and c.text.strip()
+             and not start <= k < start + size]
+    before = [chars[k].text for k in shown if k < start][-1:]
+    after = [chars[k].text for k in shown if k >= start + size][:1]
+    if not before and not after:
+        return True
+    return any(t[-1:] in _COUNTERS or t[-1:].isdigit() for t in before) or any(
+        t[:1] in _COUNTERS or t[:1].isdigit() for t in after)
+
+
+def _read_figures(page, runs: list[tuple[layout.TextLine, int, list[pdf.Char]]],
+                  glyphs: Glyphs, deadline) -> dict[int, str]:
+    """Runs read glyph by glyph as figures (see the module's docstring): the text of each run
+    all of whose glyphs are figures, by the id of its first character."""
+    todo = [(line, c) for line, _, run in runs for c in run if glyphs.figure(c.text) is None]
+    if todo and "eng" in _languages():
+        image = pdf.render(page, DPI)
+        scale = DPI / 72
+        crops = []
+        for line, c in todo:
+            pad = DIGIT_PAD * max(c.x1 - c.x0, c.bottom - c.top)
+            crop = image[max(0, int((c.top - pad) * scale)):int((c.bottom + pad) * scale) + 1,
+                         max(0, int((c.x0 - pad) * scale)):int((c.x1 + pad) * scale) + 1]
+            if not crop.size:
+                crop = np.full((2, 2), 255, np.uint8)
+            elif _direction(line) == "up":
+                crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+            crops.append(crop)
+        try:
+            read = tesseract.read_stacked(crops, gap=STACK_GAP, lang="eng", psm=6, dpi=DPI,
+                                          deadline=deadline, config=_DIGITS)
+        except tesseract.TesseractError:
+            read = []
+        for (_, c), words in zip(todo, read):
+            text = "".join(w.text for w in words)
+            if len(text) == 1 and text.isdigit():
+                glyphs.add_figure(c.text, int(text))
+    out = {}
+    for _, _, run in runs:
+        figures = [glyphs.figure(c.text) for c in run]
+        if None not in figures:
+            out[id(run[0])] = "".join(figures)  # type: ignore[arg-type]
+    return out
 
 
 def _read(page, windows: list[_Window], deadline) -> list[str]:
@@ -197,11 +318,17 @@ def _languages() -> frozenset[str]:
         return frozenset()
 
 
-def _align(chars: list[pdf.Char], reading: str) -> dict[int, tuple[str, int]]:
-    """What OCR read in place of each run of private-use characters, and the run's length
-    (by the index of its first character), where the text on both sides of the run agrees."""
+def _align(chars: list[pdf.Char], reading: str,
+           holes: set[int] | None = None) -> dict[int, tuple[str, int]]:
+    """What OCR read in place of each run of private-use characters (or of the characters whose
+    ids are `holes`), and the run's length (by the index of its first character), where the
+    text on both sides of the run agrees."""
     known, where = [], []  # the layer's line, folded, and each character's index in `chars`
     for k, c in enumerate(chars):
+        if id(c) in (holes or ()) and c.text:
+            known.append(_HOLE)
+            where.append(k)
+            continue
         if not c.text or c.text.isspace():
             continue
         if len(c.text) == 1 and is_private(c.text):

@@ -23,15 +23,18 @@ MIN_PAGES = 3  # a line repeated on fewer pages is the document's own text
 SHARE = 0.4  # ...or on less than this share of its pages
 
 _FIGURES = re.compile(r"[0-9０-９\ue000-\uf8ff〇一二三四五六七八九十]+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _PAGE_NUMBER = re.compile(
     r"^[\s\-－‐–—―ー(（〔\[<＜]*(?:[pPｐＰ]\.?\s*)?[0-9０-９]{1,4}\s*(?:頁|ページ)?"
     r"[\s\-－‐–—―ー)）〕\]>＞]*$|^[\s\-－‐–—―]*[0-9０-９]{1,4}\s*[/／]\s*[0-9０-９]{1,4}\s*$")
 
 
 def key(line: str) -> str:
-    """The line without its figures (dates and numbers change from page to page, and may be
-    missing where a symbol font's digits could not be read) nor its spaces."""
-    return "".join(_FIGURES.sub("", line).split())
+    """The line's letters without its figures (dates and numbers change from page to page, and
+    may be missing where a symbol font's digits could not be read), spaces, brackets or
+    bullets, sorted: a vertical page's running head set across comes out of PDFium's order and of the
+    column reading in different orders (「…調達第129号) 官報」, 「…調達第 官報129号)」)."""
+    return "".join(sorted(_NOT_LETTERS.sub("", _FIGURES.sub("", line))))
 
 
 def margin_lines(lines: list[layout.TextLine], width: float, height: float) -> list[str]:
@@ -70,7 +73,7 @@ def strip(pages: list[Page], margins: dict[int, list[str]]) -> list[Page]:
             lines = page.text.split("\n")
             page.text = "\n".join(
                 line for line in lines
-                if not (key(line) and key(line) in heads_here or line.strip() in numbers_here)
+                if not ((k := key(line)) and k in heads_here or line.strip() in numbers_here)
             ).strip("\n")
     return pages
 

@@ -47,17 +47,16 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
     private-use characters read from the page image (private_use.py; `glyphs` is what the
     document's earlier pages taught about them). `margins[number]` is set to the lines in
     the page's margin (running.py)."""
-    for c in chars:
-        if len(c.text) == 1 and ord(c.text) < 0x20 and c.text not in "\t\n\r":
-            c.text = " "  # a control code from a font without a Unicode map: nothing to read
     if layout.is_vertical(chars):
         pdf.loose_sizes(page, chars)
-        private_use.resolve(page, chars, deadline, glyphs, read=False)
+        private_use.resolve(page, chars, deadline, glyphs)  # its columns' glyphs are not read
+        _blank_control_codes(chars)
         if margins is not None:
             margins[number] = running.margin_lines(layout.text_lines(chars), *pdf.page_size(page))
         return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
     chars = layout.join_broken_lines(chars)
     private_use.resolve(page, chars, deadline, glyphs)
+    _blank_control_codes(chars)
     lines = layout.text_lines(chars)
     if margins is not None:
         margins[number] = running.margin_lines(lines, *pdf.page_size(page))
@@ -80,6 +79,13 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
         tables=[Table(number, rows, header_cols=grid.header_columns(rows),
                       bbox=[round(v, 1) for v in g.bbox]) for g, rows in tables],
     )
+
+
+def _blank_control_codes(chars: list[pdf.Char]) -> None:
+    """Control codes from a font without a Unicode map that private_use could not read: spaces."""
+    for c in chars:
+        if len(c.text) == 1 and ord(c.text) < 0x20 and c.text not in "\t\n\r":
+            c.text = " "
 
 
 PARAGRAPH = 100  # characters: a cell this long holds prose, not a figure or a label

@@ -85,6 +85,8 @@ def document_rows(doc: Document) -> Rows:
             "text": page.text,
             "start": span[0] if span else None,
             "end": span[1] if span else None,
+            "budget_sections": (json.dumps(page.budget_sections, ensure_ascii=False)
+                                if page.budget_sections else None),
         })
         for index, table in enumerate(page.tables, start=1):
             table_id = f"{doc.id}/{n}/t{index}"
