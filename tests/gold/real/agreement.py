@@ -4,7 +4,7 @@ For each slug, entities are compared per kind as multisets of values restricted 
 annotated `pages` range; documents are compared field by field (pages, title, kind, issuer,
 issued_on) after NFKC and whitespace removal. Agreement = 2·|a∩b| / (|a|+|b|).
 
-Usage: python3 tests/gold/real/agreement.py [--settled]   (--settled: also count how each
+Usage: python3 tests/gold/real/agreement.py [--settled] [SLUG...]   (--settled: also count how each
 disagreement was decided, comparing a and b with tests/gold/real/<slug>.json)
 """
 import json
@@ -51,6 +51,8 @@ def share(a, b):
 def main():
     settled_mode = "--settled" in sys.argv
     slugs = sorted(p.stem for p in (HERE / "annotators" / "a").glob("*.json"))
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]  # slugs named: just those
+    slugs = [s for s in slugs if s in only] if only else slugs
     tot = {k: [0, 0, 0, 0] for k in KINDS + ["document"]}  # both, total, only_a, only_b
     decided = Counter()
     lines = []
