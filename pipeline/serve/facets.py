@@ -8,13 +8,24 @@ at most `max_rows` rows match (`plugins.pipeline.facet_max_rows`, `FACET_MAX_ROW
 always in an archive of ordinary size, for narrow searches and filters in a large one. It counts
 on the row count Datasette has made by then. Facets asked for with `?_facet=` are Datasette's
 own and always computed.
+
+Datasette's facet SQL is costly over a full-text search, in two ways that `DefaultFacets` avoids:
+  - every facet query runs the whole search again (the table's SQL is its subquery): a phrase of
+    common bigrams reads their long posting lists each time, seven facets seven times. The
+    matching rows' keys are found once, and the facets count over `key in json_each(:keys)`;
+  - the array facet deduplicates `distinct j.value, inner.*` over every column of every matching
+    row, the whole text included: a temporary b-tree of megabytes (500 ms for the municipalities
+    of 2,000 hits at 10,000 documents, 3.6 s for 8,000). Each facet class is given only the
+    columns it counts (and the key, which keeps distinct rows distinct): 28 ms and 67 ms.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet, Facet, load_facet_configs
+from datasette.utils import detect_primary_keys, escape_sqlite
 
 from .views import PLUGIN
 
@@ -56,18 +67,43 @@ class DefaultFacets(Facet):
         if not facets or self.row_count is None or self.row_count > max_rows(self.ds):
             return [], []
         requested = load_facet_configs(self.request, {})  # ?_facet=...: Datasette computes those
+        key, keys = await self._matching_keys()
+        taken = {(kind, c["config"].get("column") or c["config"].get("simple"))
+                 for kind, configs in requested.items() for c in configs}
         results, timed_out = [], []
-        for kind, cls in FACET_CLASSES.items():
-            taken = {c["config"].get("column") or c["config"].get("simple")
-                     for c in requested.get(kind, [])}
-            configs = [{"source": "metadata", "config": {"simple": column}}
-                       for t, column in facets if t == kind and column not in taken]
-            if not configs:
+        for kind, column in facets:
+            if (kind, column) in taken:
                 continue
-            facet = cls(self.ds, self.request, self.database, sql=self.sql, table=self.table,
-                        params=self.params, metadata=self.metadata, row_count=self.row_count)
-            facet.get_configs = lambda configs=configs: configs
+            sql, params = self._narrowed(kind, column, key, keys)
+            facet = FACET_CLASSES[kind](self.ds, self.request, self.database, sql=sql, table=self.table,
+                                        params=params, metadata=self.metadata, row_count=self.row_count)
+            facet.get_configs = lambda column=column: [{"source": "metadata", "config": {"simple": column}}]
             facet_results, facet_timed_out = await facet.facet_results()
             results.extend(facet_results)
             timed_out.extend(facet_timed_out)
         return results, timed_out
+
+    async def _matching_keys(self) -> tuple[str | None, str | None]:
+        """The column that identifies a row of the table (its one primary key, else rowid) and a
+        JSON array of its values in the matching rows; (None, None) for a compound key or a view."""
+        db = self.ds.get_database(self.database)
+        pks = await db.execute_fn(lambda conn: detect_primary_keys(conn, self.table))
+        if len(pks) > 1 or self.table in await db.view_names():
+            return None, None
+        key = pks[0] if pks else "rowid"  # Datasette selects rowid first for a table without a key
+        rows = await db.execute(f"select {escape_sqlite(key)} from ({self.sql})", self.params)
+        return key, json.dumps([r[0] for r in rows.rows], ensure_ascii=False)
+
+    def _narrowed(self, kind: str, column: str, key: str | None,
+                  keys: str | None) -> tuple[str, dict]:
+        """The SQL and parameters the facet of `column` counts over: the matching rows (by key
+        when known) with only that column, and the key for an array facet (whose deduplication
+        needs each row to stay distinct)."""
+        if key is None:
+            if kind == "array":  # no key to keep two equal rows apart: all columns, as Datasette
+                return self.sql, self.params
+            return f"select {escape_sqlite(column)} from ({self.sql})", self.params
+        selected = ", ".join(escape_sqlite(c) for c in ([key] if kind == "array" else []) + [column])
+        return (f"select {selected} from {escape_sqlite(self.table)} "
+                f"where {escape_sqlite(key)} in (select value from json_each(:_facet_keys))",
+                {"_facet_keys": keys})
