@@ -121,7 +121,10 @@ class DefaultFacets(Facet):
         facets = [(kind, column) for kind, column in facets if (kind, column) not in taken]
         if not facets:
             return [], []
-        values = await self._values(list(dict.fromkeys(column for _, column in facets)))
+        try:
+            values = await self._values(list(dict.fromkeys(column for _, column in facets)))
+        except QueryInterrupted:  # over the facet time limit, as a facet query of Datasette's
+            return [], [column for _, column in facets]
         results, timed_out = [], []
         for kind, column in facets:
             sql = VALUES_SQL.format(column=escape_sqlite(column))
@@ -137,6 +140,6 @@ class DefaultFacets(Facet):
     async def _values(self, columns: list[str]) -> dict[str, str]:
         """Each column's values in the matching rows, in one JSON array per column."""
         arrays = ", ".join(f"json_group_array({escape_sqlite(c)})" for c in columns)
-        row = (await self.ds.execute(self.database, f"select {arrays} from ({self.sql})",
-                                     self.params)).first()
+        row = (await self.ds.execute(self.database, f"select {arrays} from ({self.sql})", self.params,
+                                     custom_time_limit=self.ds.setting("facet_time_limit_ms"))).first()
         return dict(zip(columns, row))
