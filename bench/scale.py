@@ -1,6 +1,7 @@
 """Synthetic archives for the search-at-scale benchmark (`bench/run.py --only search`).
 
     python -m bench.scale build big.db 100000     # generate an archive, print time and size
+    python -m bench.scale build --no-link big.db 100000   # the same without linking copies
     python -m bench.scale one-more big.db         # seconds to add one document to it
 
 Documents are made from the ten corpus documents: each picks a base document, keeps a sample of
@@ -196,13 +197,14 @@ def synthetic_documents(n_docs: int) -> Iterator[Document]:
         yield synthetic_document(n)
 
 
-def generate_archive(db: Path, n_docs: int) -> None:
+def generate_archive(db: Path, n_docs: int, link_copies: bool = True) -> None:
     """Build an archive of `n_docs` synthetic documents at `db` (replacing it) with
     `Archive.rebuild`, which reads the generator a chunk at a time (memory stays flat) and writes
-    the archive as `pipeline build` does."""
+    the archive as `pipeline build` does; without linking copies (`related` empty) when
+    `link_copies` is false, for search benchmarks that do not need them."""
     archive = Archive(db)
     try:
-        archive.rebuild(synthetic_documents(n_docs))
+        archive.rebuild(synthetic_documents(n_docs), link_copies=link_copies)
     finally:
         archive.close()
 
@@ -272,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="generate an archive")
     build.add_argument("db", type=Path)
     build.add_argument("n_docs", type=int)
+    build.add_argument("--no-link", action="store_true", help="do not link copies (related empty)")
     more = sub.add_parser("one-more", help="time adding one document")
     more.add_argument("db", type=Path)
     sample = sub.add_parser("sample", help="print synthetic documents")
@@ -279,9 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "build":
         t = time.perf_counter()
-        generate_archive(args.db, args.n_docs)
-        print(f"{args.n_docs:,} documents in {time.perf_counter() - t:.1f} s, "
-              f"{args.db.stat().st_size / 2**20:.0f} MiB")
+        generate_archive(args.db, args.n_docs, link_copies=not args.no_link)
+        print(f"{args.n_docs:,} documents{' (copies not linked)' if args.no_link else ''} in "
+              f"{time.perf_counter() - t:.1f} s, {args.db.stat().st_size / 2**20:.0f} MiB")
     elif args.command == "one-more":
         print(f"add: {one_more_document(args.db) * 1000:.1f} ms, "
               f"link: {link_one_document(args.db) * 1000:.1f} ms")

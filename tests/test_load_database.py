@@ -300,6 +300,21 @@ def test_rebuild_is_deterministic_and_atomic(tmp_path):
     assert digest[0] == digest[1]  # byte for byte
 
 
+def test_rebuild_without_linking_copies(tmp_path):
+    """`link_copies=False` (the search benchmark's --no-link): the same documents and search, no
+    copies linked; by default the notice and its copy are linked."""
+    copy = make_document("notice-copy.pdf", notice().pages, title=notice().title, kind="通知")
+    counts = {}
+    for link in (True, False):
+        with Archive(tmp_path / f"link-{link}.db") as a:
+            a.rebuild([*sample_documents(), copy], link_copies=link)
+            assert a.db["documents"].count == 6
+            assert [r["id"] for r in a.search("区長")] == [ids()["letter"]]
+            counts[link] = (a.db.execute("select count(*) from related").fetchone()[0],
+                            a.db.execute("select sum(has_copies) from documents").fetchone()[0])
+    assert counts[True] == (2, 2) and counts[False] == (0, 0)
+
+
 def test_rebuild_keeps_the_old_archive_when_it_fails(tmp_path):
     path = tmp_path / "archive.db"
     with Archive(path) as a:

@@ -82,6 +82,9 @@ def test_timeline_json_and_municipality(get):
     data = get("/-/timeline?_format=json&municipality=131121").json()
     assert data["municipality"] == "131121"
     assert data["municipality_by_year"] == [[2016, 1], [2017, 1]]  # the wards table, the letter
+    # The dates the texts mention, by month, empty months kept.
+    assert data["events_by_month"] == [["2016-09", 1], ["2016-10", 0], ["2016-11", 0],
+                                       ["2016-12", 0], ["2017-01", 1], ["2017-02", 1]]
     assert get("/-/timeline?municipality=999999").status_code == 404
 
 

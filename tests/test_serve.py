@@ -125,6 +125,44 @@ def test_default_facets_only_when_few_enough_rows_match(get, monkeypatch):
     assert "Facets (kind, issuer, issued_year, has_copies, issued_on, municipalities, laws) are shown when at most 5,000 rows match" in html
 
 
+ALL_FACETS = [("_facet", "kind"), ("_facet", "issuer"), ("_facet", "issued_year"),
+              ("_facet", "has_copies"), ("_facet_date", "issued_on"),
+              ("_facet_array", "municipalities"), ("_facet_array", "laws")]
+
+
+@pytest.mark.parametrize("search", [None, "区", "変更申請"])
+def test_default_facets_count_as_datasettes_own(get, search):
+    """The default facets count over the matching rows' keys and only the faceted column
+    (facets.py); their counts are those of Datasette's own facets asked for with ?_facet=."""
+    # _size=3: a URL no other test asks for (the server keeps the pages it answered).
+    args = [("_size", "3")] + ([("_search", search)] if search else [])
+    default = get("/archive/documents.json?" + q(args)).json()["facet_results"]
+    own = get("/archive/documents.json?" + q(args + ALL_FACETS)).json()["facet_results"]
+    assert list(default) == [column for _, column in ALL_FACETS]
+    counts = lambda facets: {name: [(r["value"], r["count"]) for r in f["results"]]  # noqa: E731
+                             for name, f in facets.items()}
+    assert counts(default) == counts(own)
+    if search == "区":
+        assert counts(default)["municipalities"] == [("世田谷区", 2), ("北区", 1), ("足立区", 1)]
+
+
+def test_array_facet_counts_documents_with_equal_arrays_apart(tmp_path):
+    """Two documents mentioning the same municipalities count twice: the array facet keeps each
+    matching row apart by its key, not by its (narrowed) columns."""
+    setagaya = ("municipality", "世田谷区", "131121",
+                {"code": "131121", "name": "世田谷区", "prefecture": "東京都"})
+    docs = [make_document(f"ward-{n}.pdf", [Page(1, f"世田谷区の窓口案内 第{n}版")], [setagaya],
+                          title=f"窓口案内 第{n}版", kind="資料") for n in (1, 2)]
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.add(docs)
+    ds = app.make_datasette(tmp_path / "archive.db")
+    asyncio.run(ds.invoke_startup())
+    data = asyncio.run(ds.client.get("/archive/documents.json?" + q({"_search": "窓口"}))).json()
+    assert data["filtered_table_rows_count"] == 2
+    results = data["facet_results"]["municipalities"]["results"]
+    assert [(r["value"], r["count"]) for r in results] == [("世田谷区", 2)]
+
+
 def test_documents_are_listed_in_archive_order(get):
     data = get("/archive/documents.json?_col=id&_size=2&" + q({"_search": "区"})).json()
     assert data["human_description_en"] == 'where search matches "区" sorted by rowid'

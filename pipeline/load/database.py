@@ -238,10 +238,11 @@ class Archive:
             with write_transaction(self.db):
                 _record_files(self.db, files)
 
-    def rebuild(self, docs: Iterable[Document]) -> None:
+    def rebuild(self, docs: Iterable[Document], *, link_copies: bool = True) -> None:
         """Replace the whole archive with `docs`, deterministically: the same documents, in any
         order, give the same bytes. `docs` is read once, `REBUILD_CHUNK` documents at a time, so
-        it may be a generator over more documents than fit in memory.
+        it may be a generator over more documents than fit in memory. `link_copies=False` leaves
+        `related` empty (every has_copies 0): for benchmarks of what does not read it.
 
         The rows go first to a scratch database (`<path>.staging`) in the order they come, then
         into a new database (`<path>.build`) in archive order (`schema.ARCHIVE_ORDER`), which is
@@ -274,7 +275,8 @@ class Archive:
                     new.execute(f"insert into main.[{terms.TABLE}] select * from staging.[{terms.TABLE}]"
                                 " order by group_id, term")
                     schema.create_full_text(new)
-                    _link_all(new)
+                    if link_copies:
+                        _link_all(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
                     # would fall on the next writes (an add dirtying 135 pages instead of 50).
                     for fts in ("documents_fts", "pages_fts"):

@@ -19,12 +19,16 @@ from .views import (DOCUMENT_EXTRAS, SEARCH_EXTRAS, Missing, _document_row, answ
 
 MONTHS_MAX = 240  # a longer span is charted by year
 
-DOCUMENTS_BY_MONTH_SQL = """select substr(issued_on, 1, 7) as month, count(*) as documents
-from documents where issued_on is not null and length(issued_on) >= 7
+# Counted by day first, in the order of the date's index, then summed by month: grouping a
+# million dates at 100,000 documents straight by month sorts them all again (157 -> 30 ms).
+DOCUMENTS_BY_MONTH_SQL = """select substr(issued_on, 1, 7) as month, sum(n) as documents
+from (select issued_on, count(*) as n from documents
+      where issued_on is not null and length(issued_on) >= 7 group by issued_on)
 group by month order by month"""
 
-EVENTS_BY_MONTH_SQL = """select substr(date_start, 1, 7) as month, count(*) as mentions
-from entities where kind = 'date' and date_start is not null
+EVENTS_BY_MONTH_SQL = """select substr(date_start, 1, 7) as month, sum(n) as mentions
+from (select date_start, count(*) as n from entities
+      where kind = 'date' and date_start is not null group by date_start)
 group by month order by month"""
 
 TOP_MUNICIPALITIES_SQL = """select value as code, count(*) as mentions
