@@ -13,6 +13,8 @@ from pipeline.analyze.entities import DocumentContext
 from pipeline.analyze.entities import date as date_kind
 from pipeline.ja.numerals import to_kanji
 
+from fixtures import mentions
+
 
 def dates(text: str, issued_on: str | None = None) -> list[str]:
     return [e.value for e in date_kind.extract(text, DocumentContext(issued_on))]
@@ -105,8 +107,7 @@ def test_news_day():
 
 def test_ditto_repeats_the_date_above():
     text = "第2回\t平成28年10月6日(子育て)\n第3回\t〃(コンビニ交付関係)\n第4回\t平成28年10月20日"
-    got = date_kind.extract(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(date_kind.extract, text) == [
         ("平成28年10月6日", "2016-10-06"), ("〃", "2016-10-06"), ("平成28年10月20日", "2016-10-20"),
     ]  # fmt: skip
 
@@ -155,8 +156,7 @@ def test_budget_title_sets_this_fiscal_year():
 
 
 def test_full_width_text_without_nfkc():
-    got = date_kind.extract("平成２８年９月１６日", DocumentContext())
-    assert [(e.text, e.value) for e in got] == [("平成２８年９月１６日", "2016-09-16")]
+    assert mentions(date_kind.extract, "平成２８年９月１６日") == [("平成２８年９月１６日", "2016-09-16")]
 
 
 def test_news_day_without_document_date_takes_the_last_month():
@@ -239,8 +239,7 @@ def test_a_scheduled_date_does_not_anchor():
 def test_ocr_readings_of_day_and_ditto_in_a_scan():
     assert dates("3\t北 区\t9 月 20 晶\t不利益なし", "2016-10") == ["2016-09-20"]
     text = "第2回\t平成 28 年 10 月 6 日 (子育て)\n第3回\tヶ (コンビニ交付関係)\nヶ月"
-    got = date_kind.extract(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(date_kind.extract, text) == [
         ("平成 28 年 10 月 6 日", "2016-10-06"), ("ヶ", "2016-10-06"),
     ]  # fmt: skip
 
@@ -384,8 +383,7 @@ def test_english_dates(text, expected):
 def test_english_dates_keep_their_span():
     (e,) = date_kind.extract("Tender : 17 : 00 3 Sep‐tember, 2025\n", DocumentContext())
     assert (e.text, e.value) == ("3 Sep‐tember, 2025", "2025-09-03")
-    got = date_kind.extract("the fiscal years 2025, 2026, and 2027.", DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(date_kind.extract, "the fiscal years 2025, 2026, and 2027.") == [
         ("fiscal years 2025", "FY2025"), ("2026", "FY2026"), ("2027", "FY2027"),
     ]  # fmt: skip
 
@@ -458,8 +456,7 @@ def test_a_column_of_days_under_a_month_heading():
         "1\t9:00\t〜\t10:00\t1時間00分\t2,500\n29\t7:00\t〜\t8:00\t1時間00分\t2,500\n"
         "9時間10分\t合計\t¥ 69,625\n\n15\t件"
     )
-    got = date_kind.extract(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(date_kind.extract, text) == [
         ("令和6年4月", "2024-04"), ("1", "2024-04-01"), ("29", "2024-04-29"),
     ]  # fmt: skip
     # Without a month heading, or under a header that is not a day, numbers stay numbers.
