@@ -7,6 +7,7 @@ tests/ on the path). Fixtures proper live in conftest.py.
 - An archive of them (`archive_of`), and its Datasette app in this process (`app_client`).
 - A real `pipeline serve` server in a subprocess (`free_port`, `start_server`, `stop_server`).
 - The rows of one query on an archive file (`query`).
+- What an entity extractor finds in a text, as printed and as read (`mentions`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import httpx
 
+from pipeline.analyze.entities import DocumentContext
 from pipeline.load.database import Archive
 from pipeline.model import Document, Entity, Page, Table, document_id, join_pages
 
@@ -205,3 +207,8 @@ def query(db: Path, sql: str, params=()) -> list[sqlite3.Row]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def mentions(extract, text: str, ctx: DocumentContext | None = None) -> list[tuple[str, str | None]]:
+    """(text as printed, value) of each entity `extract` (a kind's extract function) finds."""
+    return [(e.text, e.value) for e in extract(text, ctx or DocumentContext())]

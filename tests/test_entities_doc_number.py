@@ -6,6 +6,8 @@ import pytest
 
 from pipeline.analyze.entities import DocumentContext, doc_number
 
+from fixtures import mentions
+
 
 def numbers(text: str) -> list[str]:
     return [e.value for e in doc_number.extract(text, DocumentContext())]
@@ -98,8 +100,7 @@ def test_a_table_of_council_items():
         "区分\t番号\t案件名\n"
         "陳情\t第7号\t裏金問題の徹底解明を求める陳情\tR7.9.25\t不採択\n"
     )
-    got = doc_number.extract(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(doc_number.extract, text) == [
         ("第63号", "議案第63号"), ("第64号", "議案第64号"), ("第69号", "議案第69号"),
         ("第5号", "委員会提出議案第5号"), ("第7号", "陳情第7号"),
     ]  # fmt: skip

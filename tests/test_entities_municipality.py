@@ -6,6 +6,8 @@ import pytest
 
 from pipeline.analyze.entities import DocumentContext, municipality
 
+from fixtures import mentions
+
 
 def codes(text: str, issuer: str | None = None) -> list[str]:
     return [e.value for e in municipality.extract(text, DocumentContext(issuer=issuer))]
@@ -92,15 +94,15 @@ def test_prefectures():
 
 
 def test_prefecture_inside_another_body():
-    got = municipality.extract_prefectures("北海道開発局・北海道・北海道警察", DocumentContext())
-    assert [(e.text, e.value) for e in got] == [("北海道", "010006"), ("北海道", "010006")]
+    assert mentions(municipality.extract_prefectures, "北海道開発局・北海道・北海道警察") == [
+        ("北海道", "010006"), ("北海道", "010006"),
+    ]  # fmt: skip
 
 
 def test_a_body_named_with_its_post_is_still_that_body():
     # A gazette signature: the compact text runs the post into the official's name.
     text = "支出負担行為担当官\n北海道財務局総務部長 遠藤晃\n東京都千代田区霞が関"
-    got = municipality.extract_prefectures(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [("東京都", "130001")]
+    assert mentions(municipality.extract_prefectures, text) == [("東京都", "130001")]
     assert codes("水戸赤十字病院事務局長") == []
     # The municipality's own offices, and a word that merely contains 駅, stay mentions.
     assert codes("南国市役所総務課長、南国市駅前広場整備事業") == ["392049", "392049"]
@@ -113,8 +115,7 @@ def test_a_list_of_places_without_suffix():
         "千代田\t中央\t港\t新宿\n1850 (1850)\t5670 (5669)\t9999 (9989)\t18480 (18469)\n"
         "八王子\t府中\t瑞穂\t大島\t三宅\n"
     )
-    got = municipality.extract(text, DocumentContext())
-    assert [(e.text, e.value) for e in got] == [
+    assert mentions(municipality.extract, text) == [
         ("千代田", "131016"), ("中央", "131024"), ("港", "131032"), ("新宿", "131041"),
         ("八王子", "132012"), ("府中", "132063"), ("瑞穂", "133035"), ("大島", "133612"),
         ("三宅", "133817"),

@@ -152,11 +152,16 @@ def test_letter_spaced_text_layer_lines_are_read():
 # -- real PDFs ------------------------------------------------------------------------------------
 
 
+def pdf_folder(folder: Path) -> Path:
+    """A folder of ../shared whose PDFs are read through pdftotext: its tests skip without it."""
+    if not folder.is_dir() or not shutil.which("pdftotext"):
+        pytest.skip(f"../shared/{folder.name} or pdftotext not present")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def external() -> Path:
-    if not EXTERNAL.is_dir() or not shutil.which("pdftotext"):
-        pytest.skip("../shared/external or pdftotext not present")
-    return EXTERNAL
+    return pdf_folder(EXTERNAL)
 
 
 @pytest.mark.parametrize(
@@ -218,9 +223,7 @@ REAL = REPO.parent / "shared" / "real"
 
 @pytest.fixture(scope="module")
 def real() -> Path:
-    if not REAL.is_dir() or not shutil.which("pdftotext"):
-        pytest.skip("../shared/real or pdftotext not present")
-    return REAL
+    return pdf_folder(REAL)
 
 
 @pytest.mark.parametrize(

@@ -89,21 +89,28 @@ COST_LABEL = re.compile(r"費|金|税|額|計(?!画)|価|料|予算|支出|収�
 COUNT_LABEL = re.compile(r"数|枚|率|人口|人|件|世帯|回|%|面積|戸|台|名|歳|時間|番号|コード|No")
 _KANA_OR_KANJI = re.compile(f"[{LETTER}]")
 
+
+def _spaced(*words: str) -> str:
+    """Words of a table's header cells, their letters maybe spaced apart (職 員 数, 金 額)."""
+    return "|".join(r"\s*".join(word) for word in words)
+
+
 # A header cell over figures that are not yen: people (職員数(人), 一般職 (人), 人数, 人員) or any
 # other declared unit or measure ((件), (%), 件数, 率).
-PEOPLE_HEADER = re.compile(r"[(（]\s*人\s*[)）]|人\s*数|人\s*員|職\s*員\s*数")
+PEOPLE_HEADER = re.compile(rf"[(（]\s*人\s*[)）]|{_spaced('人数', '人員', '職員数')}")
 NOT_YEN_HEADER = re.compile(
     rf"{PEOPLE_HEADER.pattern}|[(（]\s*(?:{_OTHER_UNITS})\s*[)）]"
-    r"|(?<!手)数|率|割\s*合|比(?!較)|面\s*積"  # 件数, 日数, 数量 (not 手数料), 構成比 (not 比較)
-    r"|コード|番\s*号|電\s*話|^\s*No\.?\s*$"
+    # 件数, 日数, 数量 (not 手数料), 構成比 (not 比較)
+    rf"|(?<!手)数|率|{_spaced('割合')}|比(?!較)|{_spaced('面積')}"
+    rf"|コード|{_spaced('番号', '電話')}|^\s*No\.?\s*$"
 )
 PEOPLE_BEFORE = re.compile(rf"(?:{PEOPLE_HEADER.pattern})\s*$")
 # A header cell over scores (配点, 点数): its table, up to the next sentence, holds no yen.
-SCORE_HEADER = re.compile(r"配\s*点|点\s*数|得\s*点|評\s*点")
+SCORE_HEADER = re.compile(_spaced("配点", "点数", "得点", "評点"))
 # Phone numbers and postal codes, however spaced: 〒100 8974, 電話03 3581 0141, 内線2298.
 CONTACT_BEFORE = re.compile(r"(?:〒|電話|TEL|Tel|FAX|Fax|内線|ダイヤルイン)[^\n円]{0,16}$")
 # A header cell naming an amount: its table holds yen (金額, 実支払額, 予算額, 決算額).
-AMOUNT_HEADER = re.compile(r"金\s*額|[払算入出価収]\s*額|費\s*用|[(（]\s*円\s*[)）]")
+AMOUNT_HEADER = re.compile(rf"{_spaced('金額')}|[払算入出価収]\s*額|{_spaced('費用')}|[(（]\s*円\s*[)）]")
 COUNTER_AFTER_SPACE = re.compile(
     r"[ \u3000]+[万億兆千百十円枚件人世帯回年月日時分秒名個台本部戸箇ヶヵか所校園館号条項頁倍割点]"
 )
@@ -125,7 +132,9 @@ _COUNTER = re.compile(
 # A row label with its unit in parentheses (平均年齢(歳)): its row's unit, not a column's.
 _LABEL_WITH_UNIT = re.compile(r"\s*[^\s(（]+\s*[(（][^)）]{1,4}[)）]\s*$")
 # Header cells over the row labels, not over values.
-LABEL_HEADER = re.compile(r"\s*(?:区\s*分|項\s*目|科\s*目|款|項|目|節|級|名\s*称|種\s*別)\s*")
+LABEL_HEADER = re.compile(
+    rf"\s*(?:{_spaced('区分', '項目', '科目', '款', '項', '目', '節', '級', '名称', '種別')})\s*"
+)
 
 
 # --- written amounts: one small rule per form -------------------------------------------------
