@@ -503,3 +503,28 @@ def test_a_range_that_repeats_only_the_day(text, expected):
 )
 def test_abbreviated_era_months_and_decades(text, expected):
     assert dates(text) == expected
+
+
+def test_an_undated_text_is_read_in_the_year_of_the_fiscal_year_it_keeps_naming():
+    # A policy speech prints no date; it opens the session before 令和8年度 (FY2026) and keeps
+    # naming that year, so its months and 本年 are 2026's (not a year a から elsewhere implies).
+    speech = (
+        "令和8年度に向けた市政運営について申し上げます。\n"
+        "2月8日に衆議院議員総選挙が執行されました。\n"
+        "本年8月末まで使用できるチケットを、4月中旬以降に順次送付する予定です。\n"
+        "令和4年度から取り組んでいる栽培は、令和8年度から拡大する見込みです。\n"
+        "令和8年度の税収につきましては、前年度比1億円の増を見込んでおります。\n"
+    )
+    assert dates(speech) == [
+        "FY2026", "2026-02-08", "2026-08", "2026-04", "FY2022", "FY2026", "FY2026",
+    ]
+
+
+def test_two_mentions_of_a_fiscal_year_do_not_date_a_text():
+    # Below TOPIC_MENTIONS the old reading stands: nothing to resolve 本年 against.
+    assert dates("令和8年度の予算。令和8年度の事業。本年5月に実施。") == ["FY2026", "FY2026"]
+
+
+@pytest.mark.parametrize("text", ["前年度比約2億円減", "前年比3%増", "前年同期比で増加", "昨年度対比"])
+def test_a_comparison_with_the_year_before_is_not_a_date(text):
+    assert dates(text, "2026-02-01") == []
