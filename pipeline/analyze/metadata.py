@@ -589,23 +589,16 @@ def _letter_head(lines: list[Line], addressee: int) -> tuple[str | None, str | N
 def _title(lines: list[Line]) -> str | None:
     """The title of a document without an addressee: a titled line near the top, else its
     first line."""
-    title = _find_title(lines, 0, _top(lines, TITLE_SEARCH))
+    title = _find_title(lines, 0, TITLE_SEARCH)
+    if title is None and len(lines) > 2 and not lines[0].kind and lines[1].kind is LineKind.DATE:
+        # A series label and its date above the title (政府CIO補佐官等ディスカッションペーパー /
+        # 2021年5月 / 政府情報システムに係る / IT資産管理の必要性について); the issuing body
+        # may stand between (委員会資料 / 令和7年8月21日 / …センター / the title).
+        title = _find_title(lines, _cover_issuer(lines, 1)[1] or 2, TITLE_SEARCH)
     if title is None and {LineKind.DOC_NUMBER, LineKind.OFFICE_LETTER} & {l.kind for l in lines}:
         # A notice whose 殿 OCR misread: its title is further down the header block.
         title = _find_title(lines, 0, len(lines))
     return title if title is not None else _first_title_line(lines)
-
-
-def _top(lines: list[Line], n: int) -> int:
-    """How many lines from the top hold the first `n` unclassified ones: a date under a series
-    label (政府CIO補佐官等ディスカッションペーパー / 2021年5月 / the title) does not push the
-    title out of reach."""
-    seen = 0
-    for i, line in enumerate(lines):
-        seen += not line.kind
-        if seen == n:
-            return i + 1
-    return len(lines)
 
 
 def _author(lines: list[Line]) -> str | None:
