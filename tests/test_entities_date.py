@@ -528,3 +528,11 @@ def test_two_mentions_of_a_fiscal_year_do_not_date_a_text():
 @pytest.mark.parametrize("text", ["前年度比約2億円減", "前年比3%増", "前年同期比で増加", "昨年度対比"])
 def test_a_comparison_with_the_year_before_is_not_a_date(text):
     assert dates(text, "2026-02-01") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("no.597\njun.\n2024", ["2024-06"]), ("sep. 2025", ["2025-09"]), ("jun 2024", []), ("see may 2024", [])],
+)
+def test_a_folio_month_in_lower_case_with_its_dot(text, expected):
+    assert dates(text) == expected

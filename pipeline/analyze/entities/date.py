@@ -185,10 +185,11 @@ def _month_word_re() -> str:
     words = [_HYPHEN.join(name) for name in _MONTH_NAMES]
     words += [_HYPHEN.join(name.upper()) for name in _MONTH_NAMES]
     words += [rf"{abbr}\." if len(abbr) == 3 else rf"{abbr}\.?" for abbr in _MONTH_ABBR]
+    words += [rf"{abbr.lower()}\." for abbr in _MONTH_ABBR]  # a folio's jun. 2024: with its dot only
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_MON = rf"(?=[JFMASOND])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
+_MON = rf"(?=[JFMASONDjfmasond])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
 _EN_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
 ENGLISH_RES = (
     re.compile(rf"(?=[0-9])(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
