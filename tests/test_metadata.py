@@ -451,3 +451,19 @@ def test_minutes_with_a_cover_are_dated_by_the_agenda_after_it():
         "title": "第25回 消費者教育推進会議 議事録", "kind": "議事録",
         "issuer": "消費者庁消費者教育推進課", "issued_on": "2019-07-26",
     }
+
+
+def test_a_newsletter_issue_from_its_colophon():
+    """A village newsletter whose cover names nothing a reader can take for a title: its
+    colophon (here on the last page) gives the name, the issue, its month and the publisher."""
+    cover = "Otoineppu\n広報\n人事行政等の\n運営報告について\nおしらせ"
+    last = (
+        "今月の表紙\n広報 おといねっぷ\n◇印刷　（株）旭川アートプロセス\n◇発行・編集　 北海道音威子府村役場\n"
+        "〒098-2501 中川郡音威子府村字音威子府\n令 和 6 年 6月号　 第597号\n♪森の中からドラミング♪"
+    )
+    assert describe(cover + "\n" + last, cover) == {
+        "title": "広報おといねっぷ 第597号", "kind": "広報",
+        "issuer": "北海道音威子府村役場", "issued_on": "2024-06",
+    }
+    # A 月号 without a newsletter's name near it is not a colophon.
+    assert describe("会議資料\n令和6年6月号 第597号")["kind"] != "広報"

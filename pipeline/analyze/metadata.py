@@ -685,5 +685,39 @@ def _first_title_line(lines: list[Line]) -> str | None:
     return None
 
 
+# A municipal newsletter's colophon (on its last page as often as on its first): its name
+# (広報 おといねっぷ), the issue (令和6年6月号 第597号) and the body that publishes it
+# (◇発行・編集 北海道音威子府村役場).
+PERIODICAL_NAME = re.compile(r"^[◇◆■□●・]?(?P<name>広報[^0-9()（）]{1,12}?)$")
+PERIODICAL_ISSUE = re.compile(
+    rf"^(?P<month>(?:{ERA})(?:元|[0-9]{{1,2}})年[0-9]{{1,2}}月)号(?:[(（][^()（）]{{1,10}}[)）])?第?(?P<no>[0-9]+)号$"
+)
+_COLOPHON_LINES = 6  # lines either side of the issue line a colophon's name and publisher stand in
+PUBLISHER = re.compile(r"^[◇◆■□●・]?(?:発行・編集|編集・発行|発行)(?:者|元)?[:：]?(?P<name>.{2,30})$")
+
+
+def _periodical(lines: list[Line], page: str, text: str) -> dict | None:
+    """A newsletter issue (広報…) known by its colophon: the name near the issue line
+    (令和6年6月号 第597号), titled as a gazette issue is (広報おといねっぷ 第597号), dated
+    by the month of the issue, issued by the body after 発行."""
+    if "月号" not in text:
+        return None  # the issue line's mark: a quick test before reading every line
+    keys = _page_keys(text)
+    for i, key in enumerate(keys):
+        issue = PERIODICAL_ISSUE.match(key)
+        if issue is None:
+            continue
+        near = keys[max(0, i - _COLOPHON_LINES) : i + _COLOPHON_LINES]
+        name = next(filter(None, (PERIODICAL_NAME.match(k) for k in near)), None)
+        if name is None:
+            continue
+        found = parse_date(issue.group("month"))
+        publisher = next(filter(None, (PUBLISHER.match(k) for k in near)), None)
+        issuer = correct(publisher.group("name")) if publisher else None
+        title = f"{name.group('name')} 第{issue.group('no')}号"
+        return _meta(title, "広報", issuer, found[0] if found else None)
+    return None
+
+
 # Layouts recognized by a line of their own, each (lines, page, text) -> metadata or None.
-_LAYOUTS = (_reproduced, _gazette, _council_paper, _budget, _minutes, _public_notice)
+_LAYOUTS = (_reproduced, _gazette, _council_paper, _budget, _minutes, _public_notice, _periodical)
