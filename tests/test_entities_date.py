@@ -536,3 +536,8 @@ def test_a_comparison_with_the_year_before_is_not_a_date(text):
 )
 def test_a_folio_month_in_lower_case_with_its_dot(text, expected):
     assert dates(text) == expected
+
+
+def test_next_years_month_with_no_between_is_one_mention():
+    assert dates("中学生が来年の2月号広報誌紙面を作成する", "2024-06") == ["2025-02"]
+    assert dates("来年の予算", "2024-06") == ["2025"]

@@ -203,8 +203,8 @@ ENGLISH_FY_RE = re.compile(
 )
 RELATIVE_RE = re.compile(
     rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)"
-    rf"(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|(?P<late>末|暮れ))?"
-)
+    rf"(?:(?P<fy>度)|の?(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|(?P<late>末|暮れ))?"
+)  # 来年の2月号: one mention
 # 前年度比, 前年同期比, 昨年度対比: a figure compared with a year, not a mention of it.
 COMPARISON_AFTER_RE = re.compile(r"(?:同期|同月)?対?比")
 # News style day: 「警視庁は11日、」「（11日）」.
