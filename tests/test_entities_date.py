@@ -449,3 +449,41 @@ def test_the_weekday_tells_the_year_of_a_date_without_one():
     assert dates("受付期限\t11月14日 17時", "2025-10") == ["2024-11-14"]
     # ７月１４日（月）から…（木）まで: the weekday does not hide まで and から.
     assert dates("７月１４日（月）から８月２８日（木）まで", "2025-06-01") == ["2025-07-14", "2025-08-28"]
+
+
+def test_an_undated_text_is_read_in_the_year_of_the_fiscal_year_it_keeps_naming():
+    # A policy speech prints no date; it opens the session before 令和8年度 (FY2026) and keeps
+    # naming that year, so its months and 本年 are 2026's (not a year a から elsewhere implies).
+    speech = (
+        "令和8年度に向けた市政運営について申し上げます。\n"
+        "2月8日に衆議院議員総選挙が執行されました。\n"
+        "本年8月末まで使用できるチケットを、4月中旬以降に順次送付する予定です。\n"
+        "令和4年度から取り組んでいる栽培は、令和8年度から拡大する見込みです。\n"
+        "令和8年度の税収につきましては、前年度比1億円の増を見込んでおります。\n"
+    )
+    assert dates(speech) == [
+        "FY2026", "2026-02-08", "2026-08", "2026-04", "FY2022", "FY2026", "FY2026",
+    ]
+
+
+def test_two_mentions_of_a_fiscal_year_do_not_date_a_text():
+    # Below TOPIC_MENTIONS the old reading stands: nothing to resolve 本年 against.
+    assert dates("令和8年度の予算。令和8年度の事業。本年5月に実施。") == ["FY2026", "FY2026"]
+
+
+@pytest.mark.parametrize("text", ["前年度比約2億円減", "前年比3%増", "前年同期比で増加", "昨年度対比"])
+def test_a_comparison_with_the_year_before_is_not_a_date(text):
+    assert dates(text, "2026-02-01") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("no.597\njun.\n2024", ["2024-06"]), ("sep. 2025", ["2025-09"]), ("jun 2024", []), ("see may 2024", [])],
+)
+def test_a_folio_month_in_lower_case_with_its_dot(text, expected):
+    assert dates(text) == expected
+
+
+def test_next_years_month_with_no_between_is_one_mention():
+    assert dates("中学生が来年の2月号広報誌紙面を作成する", "2024-06") == ["2025-02"]
+    assert dates("来年の予算", "2024-06") == ["2025"]

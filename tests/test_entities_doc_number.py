@@ -83,6 +83,9 @@ def test_doc_numbers(text, expected):
         # A gazette's issue is not a document number.
         "平成20年4月25日金曜日官報第4817号",
         "官報号外第129号",
+        # Nor a newsletter's.
+        "広報第五九七号",
+        "会報第12号",
     ],
 )
 def test_not_doc_numbers(text):

@@ -174,3 +174,15 @@ def test_letter_spaced_amount_keeps_its_thousands_separators():
     assert layout.horizontal_text(line, []) == "1,192,893 千 円"
     # A list typed with a space after the comma stays a list.
     assert layout.horizontal_text(chars("57, 76"), []) == "57, 76"
+
+
+def test_runs_drawn_right_to_left_are_read_left_to_right():
+    # A layout program drew the line's runs right to left: PDFium gives 「氏名」 (at x 60),
+    # then 「、」 (x 50), then 「ご本人の希望により」 (x 0..80).
+    line = chars("氏名", 60) + chars("、", 50) + chars("ご本人", 20) + chars("けた方", -10)
+    page = line + line_break(80, 0) + chars("東京", 0, 20)
+    assert layout.horizontal_text(layout.runs_left_to_right(page), []) == "けた方ご本人、氏名\n東京"
+    # Lines in order, and a line over two rows (a superscript), keep PDFium's order.
+    assert layout.runs_left_to_right(chars("令和元年")) == chars("令和元年")
+    two_rows = chars("注", 20, 0) + chars("1", 0, 8)
+    assert layout.runs_left_to_right(two_rows) == two_rows

@@ -316,7 +316,7 @@ def test_real_document_metadata(real, name, last, expected):
          meta("官報 政府調達公告版 第129号", "官報", "内閣府", "2025-07-14")),
         # A leaflet's headline wrapped after a particle (OCR lost its opening 「).
         ("台風・豪雨時に備えてハザードマップと一緒に\n\n避難行動判定フロー」を確認しましょう\n\n平時に\n",
-         meta("台風・豪雨時に備えてハザードマップと一緒に避難行動判定フロー」を確認しましょう", "その他", None, None)),
+         meta("台風・豪雨時に備えてハザードマップと一緒に避難行動判定フロー」を確認しましょう", "資料", None, None)),  # an appeal: a leaflet (gold: 資料)
         # A table titled on its last line, where normalization joined the total row's label, under
         # a caption naming the supplementary budget it belongs to (the session's month dates it).
         ("令和3年度3月補正予算(単位:円)\n区分\t令和元年度末残高\n1普通債\t11,443,509,797\n地方債の現在高の見込みに関する調書総合計",
@@ -390,3 +390,83 @@ def test_a_chapter_heading_or_a_table_caption_is_not_the_title():
     assert describe(summary)["title"] is None
     table = "令和3年度3月補正予算(単位:円)\n区分\t令和元年度末残高\t2年度増減見込み\n1普通債\t11,443,509,797\t1,385,100,000"
     assert describe(table)["title"] is None
+
+
+def test_a_cover_title_between_drawn_rules_and_its_issuer_at_the_foot():
+    """An annual report's cover: the fiscal year, the title between rules of ※ (which the text
+    layer ran together with the lines below them), the business year and the issuing body."""
+    rule = "※" * 31
+    cover = f"令和3年度\n{rule}事業及び決算報告書\n{rule}第49事業年度南国市土地開発公社"
+    assert describe(cover) == {
+        "title": "令和3年度 事業及び決算報告書", "kind": "決算書",
+        "issuer": "南国市土地開発公社", "issued_on": None,
+    }
+    assert [l.key for l in header_lines(cover)] == [
+        "令和3年度", "事業及び決算報告書", "第49事業年度南国市土地開発公社",
+    ]
+
+
+def test_a_cover_foot_is_an_issuer_only_when_it_names_a_body():
+    assert describe("令和3年度\n事業及び決算報告書\n第49事業年度")["issuer"] is None
+    long_page = "事業報告\n" + "本年度の事業は次のとおりである。\n" * 3 + "南国市土地開発公社"
+    assert describe(long_page)["issuer"] is None  # not a cover: it has sentences
+
+
+def test_a_series_label_and_date_above_the_title():
+    """A discussion paper: the series label and its date head the page, the title (wrapped
+    over two lines) follows; the series says what kind of paper it is (資料, K2)."""
+    page = (
+        "政府CIO補佐官等ディスカッションペーパー\n2021年5月\n政府情報システムに係る\n"
+        "IT資産管理の必要性について\n2021年5月\n高橋邦明1、金井孝三2\n要旨\n"
+        "IT資産を適切に管理することで、施策を戦略的に推進することが可能となるだけでなく、見極めることも容易となる。\n"
+    )
+    assert describe(page) == {
+        "title": "政府情報システムに係るIT資産管理の必要性について", "kind": "資料",
+        "issuer": None, "issued_on": "2021-05",
+    }
+
+
+def test_a_leaflet_banner_without_the_heading_run_on_after_it():
+    page = (
+        "「自らの命は自らが守る」意識を持ち、適切な避難行動をとりましょう知っておくべき5つのポイント\n"
+        "・避難とは[難]を[避]けること。\n安全な場所にいる人まで避難場所に行く必要はありません。\n"
+    )
+    assert describe(page) == {
+        "title": "「自らの命は自らが守る」意識を持ち、適切な避難行動をとりましょう", "kind": "資料",
+        "issuer": None, "issued_on": None,
+    }
+
+
+def test_an_untitled_policy_speech_is_material():
+    speech = (
+        "- 1 -\nおはようございます。\n本日、第446回南国市議会定例会が開かれますことを厚く御礼申し上げます。\n"
+        "令和8年度に向けた市政運営について、所信の一端と主要施策を申し上げ、御協力を賜りたいと存じます。\n"
+        "以上、施政の方針につきまして、申し上げました。\n"
+    )
+    assert describe(speech)["kind"] == "資料"
+    assert describe("おはようございます。\n本日は、お集まりいただきありがとうございます。")["kind"] == "その他"
+
+
+def test_minutes_with_a_cover_are_dated_by_the_agenda_after_it():
+    cover = "1\n第25回\n消費者教育推進会議\n議事録\n消費者庁消費者教育推進課"
+    text = cover + "\n2\n第25回消費者教育推進会議\n議事次第\n1日時令和元年7月26日(金)14:00〜15:56\n2場所中央合同庁舎"
+    assert describe(text, cover) == {
+        "title": "第25回 消費者教育推進会議 議事録", "kind": "議事録",
+        "issuer": "消費者庁消費者教育推進課", "issued_on": "2019-07-26",
+    }
+
+
+def test_a_newsletter_issue_from_its_colophon():
+    """A village newsletter whose cover names nothing a reader can take for a title: its
+    colophon (here on the last page) gives the name, the issue, its month and the publisher."""
+    cover = "Otoineppu\n広報\n人事行政等の\n運営報告について\nおしらせ"
+    last = (
+        "今月の表紙\n広報 おといねっぷ\n◇印刷　（株）旭川アートプロセス\n◇発行・編集　 北海道音威子府村役場\n"
+        "〒098-2501 中川郡音威子府村字音威子府\n令 和 6 年 6月号　 第597号\n♪森の中からドラミング♪"
+    )
+    assert describe(cover + "\n" + last, cover) == {
+        "title": "広報おといねっぷ 第597号", "kind": "広報",
+        "issuer": "北海道音威子府村役場", "issued_on": "2024-06",
+    }
+    # A 月号 without a newsletter's name near it is not a colophon.
+    assert describe("会議資料\n令和6年6月号 第597号")["kind"] != "広報"

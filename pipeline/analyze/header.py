@@ -72,6 +72,9 @@ TITLE_END = re.compile(
     r"|(質問書|質問状|要望書|申入書|申入れ|意見書|お知らせ|送付状|送付書|送付票)$"
 )
 WEEKDAY = re.compile(r"[月火水木金土日]曜日?")  # 令和7年7月14日月曜日(号外…): not a byline's name
+# A rule drawn with characters (※※※※※ above and below a cover's title): it separates lines
+# even where the text layer or normalization ran them together.
+RULE = re.compile(r"([※＊*＝=◆◇■□★☆─━＿_])\1{4,}")
 BYLINE_NAME = re.compile(r"^(?P<name>[一-龥ぁ-んァ-ヶー]{2,10})\((?P<role>[^()]{2,30})\)$")
 
 
@@ -132,7 +135,7 @@ def header_lines(text: str, limit: int = HEADER_MAX_LINES) -> list[Line]:
     """The classified lines of the header block: the non-empty lines before the first line of
     running prose (a long line with a full stop), at most `limit`."""
     lines: list[Line] = []
-    for raw in text.split("\n"):
+    for raw in RULE.sub("\n", text).split("\n"):
         s = compact_line(raw)
         if not s:
             continue

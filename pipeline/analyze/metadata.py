@@ -39,8 +39,8 @@ from pipeline.ja.labels import MATERIAL_HEADING, MATERIAL_LABEL
 from pipeline.ja.spacing import compact_line, no_spaces
 
 from .header import (
-    BILL, BYLINE_NAME, COLOPHON, DATE, DATE_TAIL, DOC_NUMBER, MASTHEAD, NEWSPAPERS, TITLE_END,
-    WEEKDAY, Line, LineKind, header_lines, parse_date, reproduced_notice,
+    BILL, BYLINE_NAME, COLOPHON, DATE, DATE_TAIL, DOC_NUMBER, MASTHEAD, NEWSPAPERS, PAGE_NUMBER,
+    RULE, TITLE_END, WEEKDAY, Line, LineKind, header_lines, parse_date, reproduced_notice,
 )
 from .organizations import ORGANIZATION_END, correct, known_prefix, named_after, signer
 
@@ -86,13 +86,22 @@ TITLE_KINDS = [
     (re.compile(r"(入札説明書|入札公告|入札公示)$"), "入札公告"),
     (re.compile(r"(一覧表?|見通し)$"), "一覧表"),
     (re.compile(r"予算書?$"), "予算書"),
-    (re.compile(r"決算書$"), "決算書"),
+    (re.compile(r"決算(?:報告)?書$"), "決算書"),  # 事業及び決算報告書
     (re.compile(r"条例$"), "条例"),
     (re.compile(r"(計画|戦略|方針|ビジョン|プラン)$"), "計画"),
     (re.compile(r"(内訳書|申請書|請求書|届出書|届|様式|記載例)$"), "様式"),
     (re.compile(r"^広報"), "広報"),
     (re.compile(r"(手引き?|要領|概要|要旨|資料|お願い|決算|調書)$"), "資料"),
+    (re.compile(r"(ましょう|しよう|ください|下さい)$"), "資料"),  # an appeal: a leaflet's banner
 ]
+# An appeal ending a banner with more on its line: …をとりましょう知っておくべき5つのポイント.
+APPEAL = re.compile(r"(?:ましょう|しよう|ください|下さい)[!！]?(?=[^!！。、」』)）\s][^。]{3,}$)")
+# Words that name a hand-out in its header (a series label, a running head): 資料 (GUIDELINES K2).
+MATERIAL_WORDS = re.compile(r"ディスカッション・?ペーパー|ワーキング・?ペーパー|リーフレット|パンフレット|チラシ")
+# A policy statement read to a council opens by saying so (所信の一端…を申し上げ) or closes so
+# (施政の方針につきまして、申し上げました): a 施政方針 filed without a title is 資料 (K2).
+POLICY_SPEECH = re.compile(r"所信の一端|所信を(?:申し上げ|表明)|(?:施政|市政|町政|村政|区政|県政|都政|府政)の?方針(?:につきまして|について)?[、,]?申し上げ")
+_SPEECH_READ = 1000  # characters at either end of a text a policy statement says so in
 # Title-like lines anywhere on a page whose top is a table: they end with one of these.
 TITLE_NOUN = re.compile(
     r"(一覧表?|調書|見通し|戦略|計画|報告書|説明書|手引き?|議事録|会議録|予算書?|決算(?:書)?|要綱|要領"
@@ -225,6 +234,8 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
             issuer = canonical
     if issuer is None and title and addressee is None:
         issuer = named_after(title)  # 令和7年度 音威子府村 公共工事等発注見通し
+    if issuer is None and addressee is None:
+        issuer = _cover_foot(page)  # 令和3年度 / 事業及び決算報告書 / … / 南国市土地開発公社
     if issuer is None:
         # 都内感染者数(東京都発表): a press release names its source (not always on page 1).
         announced = ANNOUNCED_BY.search(no_spaces(text[:20000])[:5000])
@@ -246,6 +257,8 @@ def describe(text: str, first_page_text: str | None = None) -> dict:
         kind = by_title  # 令和3年度3月補正予算(単位:円) over a table: a page of the budget
     elif title and (by_title := _kind_of_title(title)):
         kind = by_title
+    elif _policy_speech(text):
+        kind = "資料"
     elif ACTION_PLAN.search(header + no_spaces(text[:3000])):
         kind = "行動計画"
     elif LineKind.BYLINE in kinds:
@@ -490,6 +503,9 @@ def _minutes(lines: list[Line], page: str, text: str) -> dict | None:
     title = " ".join(l.text for l in lines[first : j + 1])
     key = no_spaces(page)
     at = MEETING_DATE.search(key)
+    if at is None:  # a cover page (第25回 / …会議 / 議事録 / the secretariat): the 議事次第 follows
+        key = no_spaces(text[:_SIGNATURE_READ])
+        at = MEETING_DATE.search(key)
     found = parse_date(key[at.end() : at.end() + 30]) if at else None
     issuer = signer(lines[j + 1].key) if j + 1 < len(lines) and not lines[j + 1].kind else None
     return _meta(title, "議事録", issuer, found[0] if found else None)
@@ -504,6 +520,26 @@ def _public_notice(lines: list[Line], page: str, text: str) -> dict | None:
     title = next((l.text for l in lines[:at] if not l.kind), None)
     issued_on, issuer = _signature(page)
     return _meta(title, "告示", issuer, issued_on)
+
+
+COVER_LINES = 8  # a cover page holds no more lines than this, and no sentence
+_COVER_FOOT = 40  # characters of a cover's last line an issuing body is looked for in
+
+
+def _cover_foot(page: str) -> str | None:
+    """The body a cover page names at its foot: its last line, or the end of it the text
+    layer ran on from the line above (第49事業年度南国市土地開発公社), when that is a known
+    organization or local government followed by a unit or body (…公社, …課)."""
+    keys = [k for k in (no_spaces(compact_line(raw)) for raw in RULE.sub("\n", page).split("\n")) if k]
+    keys = [k for k in keys if not PAGE_NUMBER.match(k)]
+    if not 2 <= len(keys) <= COVER_LINES or any("。" in k for k in keys):
+        return None
+    last = keys[-1][-_COVER_FOOT:]
+    for at in range(len(last) - 1):
+        rest = last[at:]
+        if ORGANIZATION_END.search(rest) and (who := signer(rest)) == rest:
+            return who
+    return None
 
 
 def _cover_issuer(lines: list[Line], dated: int) -> tuple[str | None, int | None]:
@@ -554,6 +590,11 @@ def _title(lines: list[Line]) -> str | None:
     """The title of a document without an addressee: a titled line near the top, else its
     first line."""
     title = _find_title(lines, 0, TITLE_SEARCH)
+    if title is None and len(lines) > 2 and not lines[0].kind and lines[1].kind is LineKind.DATE:
+        # A series label and its date above the title (政府CIO補佐官等ディスカッションペーパー /
+        # 2021年5月 / 政府情報システムに係る / IT資産管理の必要性について); the issuing body
+        # may stand between (委員会資料 / 令和7年8月21日 / …センター / the title).
+        title = _find_title(lines, _cover_issuer(lines, 1)[1] or 2, TITLE_SEARCH)
     if title is None and {LineKind.DOC_NUMBER, LineKind.OFFICE_LETTER} & {l.kind for l in lines}:
         # A notice whose 殿 OCR misread: its title is further down the header block.
         title = _find_title(lines, 0, len(lines))
@@ -573,11 +614,18 @@ def _author(lines: list[Line]) -> str | None:
     return None
 
 
+def _policy_speech(text: str) -> bool:
+    """A policy statement that says so where it opens or closes (see POLICY_SPEECH)."""
+    ends = text[:_SPEECH_READ] + "\n" + text[-_SPEECH_READ:]
+    return bool(POLICY_SPEECH.search(no_spaces(ends)))
+
+
 def _material(lines: list[Line]) -> bool:
-    """Hand-made material: a 資料N / 別紙 label, a committee's 委員会資料 heading, or a
-    【bracketed】 title on top."""
+    """Hand-made material: a 資料N / 別紙 label, a committee's 委員会資料 heading, a
+    【bracketed】 title on top, or a header that calls it a discussion paper or a leaflet."""
     return (
         any(l.kind is LineKind.MATERIAL_LABEL for l in lines)
+        or any(not l.kind and MATERIAL_WORDS.search(l.key) for l in lines[:TITLE_SEARCH])
         or any(l.kind is LineKind.DATE and MATERIAL_LABEL.search(l.key) for l in lines)
         or bool(lines and not lines[0].kind and MATERIAL_HEADING.search(lines[0].key))
         or bool(lines and lines[0].key.startswith("【") and lines[0].key.endswith("】"))
@@ -604,6 +652,13 @@ def _clipping(lines: list[Line]) -> dict:
     return _meta(headline, "新聞記事", issuer, issued_on)
 
 
+def _cut_appeal(s: str) -> str:
+    """A leaflet's banner, an appeal (…をとりましょう), without the heading the text layer ran on
+    after it on its line (…とりましょう知っておくべき5つのポイント)."""
+    m = APPEAL.search(s)
+    return s[: m.end()] if m else s
+
+
 def _first_title_line(lines: list[Line]) -> str | None:
     """The first of the top three lines that is not a header element (with a date and a 資料N
     label cut off: コンビニ交付算定一覧表 2017年2月 資料2)."""
@@ -617,15 +672,52 @@ def _first_title_line(lines: list[Line]) -> str | None:
             continue  # a table's header row
         if line.kind is None and "。" not in line.key and len(line.key) <= 60:
             after = lines[at + 1] if at + 1 < len(lines) else None
+            if (DATE_WORDS.fullmatch(line.key) and after is not None and not after.kind
+                    and not after.table and _title_like(after.key) and len(after.key) <= 40):
+                return f"{line.text} {after.text}"  # a cover: 令和3年度 / 事業及び決算報告書
             if (CONTINUED.search(line.key) and after is not None and not after.kind
                     and not after.table and "。" not in after.key and _title_like(after.key)
                     and len(line.key + after.key) <= 60):
                 return line.text + after.text
-            return _strip_brackets(line.text)
+            return _cut_appeal(_strip_brackets(line.text))
         if line.kind is None:
             return None
     return None
 
 
+# A municipal newsletter's colophon (on its last page as often as on its first): its name
+# (広報 おといねっぷ), the issue (令和6年6月号 第597号) and the body that publishes it
+# (◇発行・編集 北海道音威子府村役場).
+PERIODICAL_NAME = re.compile(r"^[◇◆■□●・]?(?P<name>広報[^0-9()（）]{1,12}?)$")
+PERIODICAL_ISSUE = re.compile(
+    rf"^(?P<month>(?:{ERA})(?:元|[0-9]{{1,2}})年[0-9]{{1,2}}月)号(?:[(（][^()（）]{{1,10}}[)）])?第?(?P<no>[0-9]+)号$"
+)
+_COLOPHON_LINES = 6  # lines either side of the issue line a colophon's name and publisher stand in
+PUBLISHER = re.compile(r"^[◇◆■□●・]?(?:発行・編集|編集・発行|発行)(?:者|元)?[:：]?(?P<name>.{2,30})$")
+
+
+def _periodical(lines: list[Line], page: str, text: str) -> dict | None:
+    """A newsletter issue (広報…) known by its colophon: the name near the issue line
+    (令和6年6月号 第597号), titled as a gazette issue is (広報おといねっぷ 第597号), dated
+    by the month of the issue, issued by the body after 発行."""
+    if "月号" not in text:
+        return None  # the issue line's mark: a quick test before reading every line
+    keys = _page_keys(text)
+    for i, key in enumerate(keys):
+        issue = PERIODICAL_ISSUE.match(key)
+        if issue is None:
+            continue
+        near = keys[max(0, i - _COLOPHON_LINES) : i + _COLOPHON_LINES]
+        name = next(filter(None, (PERIODICAL_NAME.match(k) for k in near)), None)
+        if name is None:
+            continue
+        found = parse_date(issue.group("month"))
+        publisher = next(filter(None, (PUBLISHER.match(k) for k in near)), None)
+        issuer = correct(publisher.group("name")) if publisher else None
+        title = f"{name.group('name')} 第{issue.group('no')}号"
+        return _meta(title, "広報", issuer, found[0] if found else None)
+    return None
+
+
 # Layouts recognized by a line of their own, each (lines, page, text) -> metadata or None.
-_LAYOUTS = (_reproduced, _gazette, _council_paper, _budget, _minutes, _public_notice)
+_LAYOUTS = (_reproduced, _gazette, _council_paper, _budget, _minutes, _public_notice, _periodical)

@@ -68,6 +68,41 @@ def horizontal_text(chars: list[Char], tables: list[tuple[grid.Grid, list[list[s
     return text.strip("\n ")
 
 
+BACKWARD = 0.5  # ems a run may start left of where the previous one ended: a kerned overlap
+ONE_ROW = 0.5  # ems the middles of one row's characters may differ by
+
+
+def runs_left_to_right(chars: list[Char]) -> list[Char]:
+    """The characters with each line's runs put left to right where PDFium gave them in the
+    order they were drawn (a layout program may draw a line's text runs right to left:
+    「けた札幌市在住の方 ( 氏名、ご本人の希望により」): a line whose characters all sit on one
+    row and that jumps back to the left is sorted by position. Other lines keep PDFium's order."""
+    out: list[Char] = []
+    line: list[Char] = []
+    for c in chars + [None]:
+        if c is None or c.text in ("\r", "\n"):
+            out += _left_to_right(line)
+            line = []
+            if c is not None:
+                out.append(c)
+        else:
+            line.append(c)
+    return out
+
+
+def _left_to_right(line: list[Char]) -> list[Char]:
+    shown = [c for c in line if not c.generated and c.text.strip()]
+    if len(shown) < 2:
+        return line
+    size = statistics.median(max(c.bottom - c.top, c.x1 - c.x0) for c in shown) or 1.0
+    middles = [c.cy for c in shown]
+    if max(middles) - min(middles) > ONE_ROW * size:
+        return line  # a line over two rows (a superscript, a wrapped cell): as PDFium says
+    if not any(b.x0 < a.x1 - BACKWARD * size for a, b in zip(shown, shown[1:])):
+        return line
+    return sorted(line, key=lambda c: c.cx)
+
+
 def join_broken_lines(chars: list[Char]) -> list[Char]:
     """The characters without the line breaks PDFium infers inside a line, before a glyph
     whose box does not span the line's height (a hyphen drawn from a symbol font, whose box

@@ -54,7 +54,7 @@ def read(page: pdfium.PdfPage, number: int, chars: list[pdf.Char],
         if margins is not None:
             margins[number] = running.margin_lines(layout.text_lines(chars), *pdf.page_size(page))
         return Page(number, layout.vertical_text(chars), TEXT_LAYER, vertical=True)
-    chars = layout.join_broken_lines(chars)
+    chars = layout.join_broken_lines(layout.runs_left_to_right(chars))
     private_use.resolve(page, chars, deadline, glyphs)
     _blank_control_codes(chars)
     lines = layout.text_lines(chars)

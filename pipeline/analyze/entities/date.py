@@ -185,10 +185,11 @@ def _month_word_re() -> str:
     words = [_HYPHEN.join(name) for name in _MONTH_NAMES]
     words += [_HYPHEN.join(name.upper()) for name in _MONTH_NAMES]
     words += [rf"{abbr}\." if len(abbr) == 3 else rf"{abbr}\.?" for abbr in _MONTH_ABBR]
+    words += [rf"{abbr.lower()}\." for abbr in _MONTH_ABBR]  # a folio's jun. 2024: with its dot only
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_MON = rf"(?=[JFMASOND])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
+_MON = rf"(?=[JFMASONDjfmasond])(?P<mon>{_month_word_re()})(?![A-Za-z])"  # (?=…): a fast first test
 _EN_DAY = r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
 ENGLISH_RES = (
     re.compile(rf"(?=[0-9])(?<![0-9A-Za-z.]){_EN_DAY},?\s*(?:of\s+)?{_MON},?\s*(?P<y>{_WY})(?![0-9])"),
@@ -202,8 +203,10 @@ ENGLISH_FY_RE = re.compile(
 )
 RELATIVE_RE = re.compile(
     rf"(?<![一-龥])(?P<rel>一昨年|昨年|前年|今年|本年|来年|明年|次年)"
-    rf"(?:(?P<fy>度)|(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|(?P<late>末|暮れ))?"
-)
+    rf"(?:(?P<fy>度)|の?(?P<m>{_MN})月(?:(?P<d>{_DN})日)?|(?P<late>末|暮れ))?"
+)  # 来年の2月号: one mention
+# 前年度比, 前年同期比, 昨年度対比: a figure compared with a year, not a mention of it.
+COMPARISON_AFTER_RE = re.compile(r"(?:同期|同月)?対?比")
 # News style day: 「警視庁は11日、」「（11日）」.
 DAY_RE = re.compile(r"(?<=[はがの、,(])(?P<d>[0-9]{1,2})日(?=[、,にはから付)])")
 # The end of a range that repeats only the day: 4月1日(火)〜6日(日), 4月1日から6日まで.
@@ -256,6 +259,7 @@ PLAN_HORIZON = 15  # years ahead of its date a document's tables may run (a plan
 FY_TOPIC_RE = re.compile(r"は|中[はに]|において|には")
 # A sentence about any year (当該年度, 各年度): its 前年度 and 翌年度 are relative to that year.
 GENERIC_YEAR_RE = re.compile(r"当該年度|各年度|該当年度")
+TOPIC_MENTIONS = 3  # mentions of one fiscal year that make it the topic of an undated text
 IMPLAUSIBLE_GAP = 30  # years between the document date and the latest year in its text
 _REL_OFFSET = {
     "一昨年": -2,
@@ -481,6 +485,8 @@ def _read_relative(mt: re.Match, scan: _Scan) -> Iterator[_Cand]:
         return  # nothing to resolve against
     if mt["rel"] == "前年" and not mt["fy"]:
         return  # 前年 is relative to whatever year was just mentioned
+    if COMPARISON_AFTER_RE.match(scan.c, mt.end()):
+        return  # 前年度比約2億円減: a comparison with the year before, not a time
     if mt["fy"] and GENERIC_YEAR_RE.search(_sentence_of(scan.c, mt.start(), mt.end())):
         return  # 前年度末及び当該年度末における現在高: relative to each year of a table, not to the document
     offset = _REL_OFFSET[mt["rel"]]
@@ -746,6 +752,21 @@ def _scan(text: str, view, doc, base_fy: int | None) -> list[_Cand]:
     return cands
 
 
+def _topic_year(cands: list[_Cand]) -> tuple[int, None, None] | None:
+    """The year of a text that prints no full date but keeps naming one fiscal year (a policy
+    speech on 令和8年度, a plan): it is written in the calendar year that fiscal year starts in
+    (a 施政方針 given in February 2026 on 令和8年度), so its 2月8日, 4月中旬 and 本年5月 are that
+    year's. The fiscal year named most often (at least TOPIC_MENTIONS times; the later on a tie)."""
+    counts: dict[int, int] = {}
+    for x in cands:
+        if x.fy and x.year and not x.relative:
+            counts[x.year] = counts.get(x.year, 0) + 1
+    if not counts:
+        return None
+    year = max(counts, key=lambda y: (counts[y], y))
+    return (year, None, None) if counts[year] >= TOPIC_MENTIONS else None
+
+
 def _implausible(doc, cands: list[_Cand]) -> bool:
     """A document date decades after every year its text names is a misread, not a date."""
     years = [x.year for x in cands if x.year and not (x.relative or x.partial)]
@@ -762,7 +783,7 @@ def extract(text: str, ctx: DocumentContext) -> list[Entity]:
         cands = _scan(text, view, None, base_fy)
     bound = None  # the earliest period start the text looks forward to
     if doc is None:
-        doc = _anchor(cands)
+        doc = _anchor(cands) or _topic_year(cands)
         if doc is not None:  # relative dates can now be resolved
             cands = _scan(text, view, doc, base_fy)
         else:

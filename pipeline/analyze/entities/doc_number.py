@@ -14,7 +14,7 @@ starts the line or follows a space or 「(」.
 Not document numbers: law numbers (平成25年法律第27号, 昭和29年総理府令第23号,
 厚生労働省告示第85号: their run ends in 法律/令/規則/告示/条例 or follows a year),
 forms (第3号様式, 様式第3号), items (第19条第1号, 第1号 alone, 別表第三の一の二三第三号), appendices
-(別表第1号), a gazette's issue (官報第4817号).
+(別表第1号), a gazette's or a newsletter's issue (官報第4817号, 広報第五九七号, 会報第12号).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ NUMBER_RE = re.compile(
 )
 _CUT = re.compile(r".*(?:付け|付|通知|及び|並びに|日|月|番号)")
 _LAW_SUFFIX = re.compile(
-    r"(?:法律|法|令|規則|規程|告示|訓令|条例|通達|様式|別表|別記|附則|表|条|項|章|節|官報)$"
+    r"(?:法律|法|令|規則|規程|告示|訓令|条例|通達|様式|別表|別記|附則|表|条|項|章|節|官報|広報|会報)$"
 )
 _NOT_ISSUER = re.compile(r"[条項章節款目号様式別表附則回次年月日]")
 _KANJI_NUMERALS = re.compile(r"[〇一二三四五六七八九十百千]+")
