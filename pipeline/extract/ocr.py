@@ -19,6 +19,7 @@ import numpy as np
 from .._exec import tesseract
 from ..model import OCR, Page, Table
 from . import grid, image, layout
+from .reread import reread_lines
 from .vertical import fix_columns, fix_turned
 
 # Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
@@ -66,6 +67,9 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     if abs(angle) >= 0.1:
         gray = image.rotate(gray, angle)
         mask = image.ink(gray)
+    if not vertical:  # (on the vertical scan it changed nothing for the better)
+        gray = image.despeckle(gray, mask)
+        mask = image.ink(gray)
     if vertical:
         words = tesseract.words(gray, dpi=dpi, deadline=deadline, **VERTICAL)
         words = fix_columns(gray, mask, words, dpi=dpi, deadline=deadline)
@@ -74,13 +78,16 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
     if not grids:
         words = tesseract.words(gray, dpi=dpi, deadline=deadline, **HORIZONTAL)
+        words = reread_lines(gray, words, lang=HORIZONTAL["lang"], dpi=dpi, deadline=deadline)
         return Page(number, _text(words, [], dpi), OCR, _confidence(words))
     # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
     # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
     # cells whose text sits at different heights. The cells go to Tesseract stacked in one
     # image, so one process reads them all.
-    page_words = tesseract.words(_without(gray, grids), dpi=dpi, deadline=deadline,
-                                 **HORIZONTAL)
+    blanked = _without(gray, grids)
+    page_words = tesseract.words(blanked, dpi=dpi, deadline=deadline, **HORIZONTAL)
+    page_words = reread_lines(blanked, page_words, lang=HORIZONTAL["lang"], dpi=dpi,
+                              deadline=deadline)
     cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
     tables = [Table(number, rows, header_cols=grid.header_columns(rows),
                     bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])
