@@ -73,6 +73,8 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     if vertical:
         words = tesseract.words(gray, dpi=dpi, deadline=deadline, **VERTICAL)
         words = fix_columns(gray, mask, words, dpi=dpi, deadline=deadline)
+        words = reread_lines(gray, words, lang="jpn_vert", psm=5, vertical=True, dpi=dpi,
+                             deadline=deadline)
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)

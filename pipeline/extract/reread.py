@@ -29,24 +29,27 @@ GAP = 0.5  # ems of paper between stacked lines
 Line = tuple[int, int, int]  # Tesseract's (block, paragraph, line)
 
 
-def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", dpi: int = 300,
+def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm: int = 6,
+                 vertical: bool = False, dpi: int = 300,
                  deadline: tesseract.Deadline | None = None) -> list[Word]:
     """`words` as read from `gray`, each unsure line replaced by its best reading (in page
-    coordinates, with the line's block, paragraph and line numbers), in the same order."""
+    coordinates, with the line's block, paragraph and line numbers), in the same order.
+    `vertical`: the lines are columns (read with `lang` jpn_vert and `psm` 5)."""
     lines: dict[Line, list[Word]] = {}
     for w in words:
         lines.setdefault((w.block, w.par, w.line), []).append(w)
     unsure = [key for key, ws in lines.items() if min(w.conf for w in ws) < UNSURE]
     if not unsure:
         return words
-    boxes = [_box(lines[key], gray.shape) for key in unsure]
-    em = float(np.median([w.height for w in words]))
+    boxes = [_box(lines[key], gray.shape, vertical) for key in unsure]
+    em = float(np.median([w.width if vertical else w.height for w in words]))
     paper = int(np.percentile(gray[::8, ::8], 90))
     best = {key: (_mean(lines[key]), lines[key]) for key in unsure}
     for scale in SCALES:
         crops = [_scaled(gray[top:bottom, x0:x1], scale) for x0, top, x1, bottom in boxes]
         read = tesseract.read_stacked(crops, gap=max(4, round(GAP * em * scale)), paper=paper,
-                                      lang=lang, psm=6, dpi=round(dpi * scale),
+                                      across=vertical, lang=lang, psm=psm,
+                                      dpi=round(dpi * scale),
                                       deadline=deadline)
         for key, (x0, top, _, _), found in zip(unsure, boxes, read):
             if found and _mean(found) > best[key][0]:
@@ -57,15 +60,21 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", dpi:
     return out
 
 
-def _box(line: list[Word], shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """The line's crop: its words' extent, from their median top to median bottom (a speck or a
-    neighbour's stroke can make one word's box much taller), padded."""
-    em = float(np.median([w.height for w in line]))
+def _box(line: list[Word], shape: tuple[int, ...], vertical: bool) -> tuple[int, int, int, int]:
+    """The line's crop: its words' extent, across the line from their median top to median
+    bottom (a speck or a neighbour's stroke can make one word's box much taller), padded."""
+    em = float(np.median([w.width if vertical else w.height for w in line]))
     pad = PAD * em
-    top = float(np.median([w.top for w in line])) - pad
-    bottom = float(np.median([w.bottom for w in line])) + pad
-    x0 = min(w.left for w in line) - pad
-    x1 = max(w.right for w in line) + pad
+    if vertical:
+        x0 = float(np.median([w.left for w in line])) - pad
+        x1 = float(np.median([w.right for w in line])) + pad
+        top = min(w.top for w in line) - pad
+        bottom = max(w.bottom for w in line) + pad
+    else:
+        top = float(np.median([w.top for w in line])) - pad
+        bottom = float(np.median([w.bottom for w in line])) + pad
+        x0 = min(w.left for w in line) - pad
+        x1 = max(w.right for w in line) + pad
     h, w = shape[:2]
     return max(0, round(x0)), max(0, round(top)), min(w, round(x1)), min(h, round(bottom))
 
