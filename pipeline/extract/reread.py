@@ -7,7 +7,7 @@ carry a word far below the others. Read alone, from a crop of the page, and at s
 (a blurred 300 dpi glyph shrunk is often read right where the full-size one is not), the same
 line usually comes out right in at least one reading, and that reading is the one Tesseract is
 surest of: measured on the corpus scans, taking the reading with the highest mean word
-confidence halved the errors in such lines.
+confidence (see `_surer`) cut the errors in such lines by ~40%.
 
 Each scale is one Tesseract run for all the unsure lines of a page (`read_stacked`).
 """
@@ -44,7 +44,7 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
     boxes = [_box(lines[key], gray.shape, vertical) for key in unsure]
     em = float(np.median([w.width if vertical else w.height for w in words]))
     paper = int(np.percentile(gray[::8, ::8], 90))
-    best = {key: (_mean(lines[key]), lines[key]) for key in unsure}
+    best = {key: lines[key] for key in unsure}
     for scale in SCALES:
         crops = [_scaled(gray[top:bottom, x0:x1], scale) for x0, top, x1, bottom in boxes]
         read = tesseract.read_stacked(crops, gap=max(4, round(GAP * em * scale)), paper=paper,
@@ -52,11 +52,11 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
                                       dpi=round(dpi * scale),
                                       deadline=deadline)
         for key, (x0, top, _, _), found in zip(unsure, boxes, read):
-            if found and _mean(found) > best[key][0]:
-                best[key] = (_mean(found), [_placed(w, key, scale, x0, top) for w in found])
+            if _surer(found, best[key]):
+                best[key] = [_placed(w, key, scale, x0, top) for w in found]
     out: list[Word] = []
     for key, ws in lines.items():
-        out += best[key][1] if key in best else ws
+        out += best.get(key, ws)
     return out
 
 
@@ -90,5 +90,13 @@ def _placed(w: Word, key: Line, scale: float, x0: int, top: int) -> Word:
                 round(w.width / scale), round(w.height / scale), *key)
 
 
+def _surer(words: list[Word], than: list[Word]) -> bool:
+    """A higher mean confidence, and no word less sure than the other reading's least sure:
+    a line's mean hides one digit read wrong with little confidence (「平成38年」 at 52 in a
+    reading surer on average than the first's 「平成28年」 at 59)."""
+    return bool(words) and _mean(words) > _mean(than) and \
+        min(w.conf for w in words) >= min(w.conf for w in than)
+
+
 def _mean(words: list[Word]) -> float:
-    return sum(w.conf for w in words) / len(words) if words else 0.0
+    return sum(w.conf for w in words) / len(words)
