@@ -24,6 +24,8 @@ UNSURE = 70.0  # a line with a word read below this confidence is read again
 SCALES = (1.0, 0.75, 0.6)  # the line crop, as is and shrunk
 PAD = 0.2  # ems of page kept round a line's words: its glyphs' edges, not the next line's
 GAP = 0.5  # ems of paper between stacked lines
+# Ems: the narrowest a character is, half-width (1, a digit) and full-width (kana, kanji).
+MIN_HALF, MIN_FULL = 0.4, 0.8
 
 
 Line = tuple[int, int, int]  # Tesseract's (block, paragraph, line)
@@ -53,7 +55,7 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
                                       deadline=deadline)
         for key, (x0, top, _, _), found in zip(unsure, boxes, read):
             if _surer(found, best[key]):
-                best[key] = [_placed(w, key, scale, x0, top) for w in found]
+                best[key] = _widened([_placed(w, key, scale, x0, top) for w in found], vertical)
     out: list[Word] = []
     for key, ws in lines.items():
         out += best.get(key, ws)
@@ -88,6 +90,27 @@ def _scaled(crop: np.ndarray, scale: float) -> np.ndarray:
 def _placed(w: Word, key: Line, scale: float, x0: int, top: int) -> Word:
     return Word(w.text, w.conf, x0 + round(w.left / scale), top + round(w.top / scale),
                 round(w.width / scale), round(w.height / scale), *key)
+
+
+def _widened(words: list[Word], vertical: bool) -> list[Word]:
+    """The words with boxes at least as long as their characters: in a second reading a
+    word's box may cover only its last glyph (「少な」 21 pixels wide at 40 pixels an em), and
+    the gap it leaves before it would be taken for a space on the page."""
+    if not words:
+        return words
+    em = float(np.median([w.width if vertical else w.height for w in words]))
+    out: list[Word] = []
+    for w in words:
+        need = round(em * sum(MIN_HALF if ch.isascii() else MIN_FULL for ch in w.text))
+        start = out[-1].bottom if vertical and out else out[-1].right if out else None
+        if vertical and w.height < need:
+            top = w.bottom - need if start is None else max(start, w.bottom - need)
+            w = Word(w.text, w.conf, w.left, top, w.width, w.bottom - top, w.block, w.par, w.line)
+        elif not vertical and w.width < need:
+            left = w.right - need if start is None else max(start, w.right - need)
+            w = Word(w.text, w.conf, left, w.top, w.right - left, w.height, w.block, w.par, w.line)
+        out.append(w)
+    return out
 
 
 def _surer(words: list[Word], than: list[Word]) -> bool:
