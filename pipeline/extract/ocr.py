@@ -1,7 +1,10 @@
-"""OCR of one page image with Tesseract: orientation, deskew, vertical text, ruled tables.
+"""OCR of one page image with Tesseract: orientation, deskew, specks, vertical text, ruled tables.
 
 One Tesseract recognition per page in the common case (two on a page with ruled tables, up to
-three on a vertical page: see vertical.py for the digits set side by side in its columns).
+three on a vertical page: see vertical.py for the digits set side by side in its columns), and
+three more where some lines were read unsure (reread.py: each such line alone, at three scales).
+Dust specks away from the text lines are painted out of a horizontal page first
+(`image.despeckle`).
 Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
 writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
 horizontal reading comes out with a low confidence (a page upside down). Ruled tables are found
