@@ -26,7 +26,7 @@ UNSURE = 70.0  # a line with a word read below this confidence is read again
 SCALES = (1.0, 0.75, 0.6)  # the line crop, as is and shrunk
 PAD = 0.2  # ems of page kept round a line's words: its glyphs' edges, not the next line's
 GAP = 0.5  # ems of paper between stacked lines
-ALIKE = 0.7  # how alike (difflib's ratio) a second reading must be to the first
+ALIKE = 0.6  # how alike (difflib's ratio) a second reading must be to the first
 # Ems: the narrowest a character is, half-width (1, a digit) and full-width (kana, kanji).
 MIN_HALF, MIN_FULL = 0.4, 0.8
 
