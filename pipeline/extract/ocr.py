@@ -1,7 +1,10 @@
-"""OCR of one page image with Tesseract: orientation, deskew, vertical text, ruled tables.
+"""OCR of one page image with Tesseract: orientation, deskew, specks, vertical text, ruled tables.
 
 One Tesseract recognition per page in the common case (two on a page with ruled tables, up to
-three on a vertical page: see vertical.py for the digits set side by side in its columns).
+three on a vertical page: see vertical.py for the digits set side by side in its columns), and
+three more where some lines were read unsure (reread.py: each such line alone, at three scales).
+Dust specks away from the text lines are painted out of a horizontal page first
+(`image.despeckle`).
 Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
 writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
 horizontal reading comes out with a low confidence (a page upside down). Ruled tables are found
@@ -19,6 +22,7 @@ import numpy as np
 from .._exec import tesseract
 from ..model import OCR, Page, Table
 from . import grid, image, layout
+from .reread import reread_lines
 from .vertical import fix_columns, fix_turned
 
 # Automatic page segmentation (psm 3) finds columns and the tiers (段) of vertical text; on
@@ -66,21 +70,29 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     if abs(angle) >= 0.1:
         gray = image.rotate(gray, angle)
         mask = image.ink(gray)
+    if not vertical:  # (on the vertical scan it changed nothing for the better)
+        gray = image.despeckle(gray, mask)
+        mask = image.ink(gray)
     if vertical:
         words = tesseract.words(gray, dpi=dpi, deadline=deadline, **VERTICAL)
         words = fix_columns(gray, mask, words, dpi=dpi, deadline=deadline)
+        words = reread_lines(gray, words, lang="jpn_vert", psm=5, vertical=True, dpi=dpi,
+                             deadline=deadline)
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
     if not grids:
         words = tesseract.words(gray, dpi=dpi, deadline=deadline, **HORIZONTAL)
+        words = reread_lines(gray, words, lang=HORIZONTAL["lang"], dpi=dpi, deadline=deadline)
         return Page(number, _text(words, [], dpi), OCR, _confidence(words))
     # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
     # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
     # cells whose text sits at different heights. The cells go to Tesseract stacked in one
     # image, so one process reads them all.
-    page_words = tesseract.words(_without(gray, grids), dpi=dpi, deadline=deadline,
-                                 **HORIZONTAL)
+    blanked = _without(gray, grids)
+    page_words = tesseract.words(blanked, dpi=dpi, deadline=deadline, **HORIZONTAL)
+    page_words = reread_lines(blanked, page_words, lang=HORIZONTAL["lang"], dpi=dpi,
+                              deadline=deadline)
     cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
     tables = [Table(number, rows, header_cols=grid.header_columns(rows),
                     bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])

@@ -1,0 +1,71 @@
+"""Noisy scans: specks painted out before Tesseract, unsure lines read again.
+
+Real Tesseract on a strip of a corpus scan (04-letter page 2): three lines of text, with a
+dust speck just under the middle one, where Tesseract's first reading drops 「金融機関等の窓口で
+トラブルが発生し、」.
+"""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from pipeline._exec import tesseract
+from pipeline.extract import image, pdf
+from pipeline.extract.ocr import _lines, ocr_page
+from pipeline.extract.reread import reread_lines
+from pipeline.normalize import normalize_page
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+pytestmark = pytest.mark.slow
+
+LINES = [
+    "・利用開始しても申請書類に個人番号を記入しない、できない区民も少なくない。個人番号記入",
+    "をめぐる行政機関や勤務先・取引先、金融機関等の窓口でトラブルが発生し、その結果就労でき",
+    "なくなるなどの不利益が発生している",
+]
+
+
+@pytest.fixture(scope="module")
+def strip() -> np.ndarray:
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "04-letter.pdf"))
+    try:
+        return pdf.render(doc[1], 300)[1076:1280]
+    finally:
+        doc.close()
+
+
+def test_specks_are_dust_not_punctuation(strip):
+    found = image.specks(image.ink(strip))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(found.astype(np.uint8))
+    assert [tuple(int(v) for v in s[:4]) for s in stats[1:]] == [(2194, 13, 4, 4), (1691, 173, 4, 4)]
+    # The bullet first in a line and the ・ in 「勤務先・取引先」 are as small, but on a line.
+    assert not found[21:28, 344:351].any() and not found[99:106, 868:875].any()
+    cleaned = image.despeckle(strip, image.ink(strip))
+    assert cleaned[175, 1693] > 200 and np.array_equal(cleaned[:, :1600], strip[:, :1600])
+
+
+def test_an_unsure_line_is_read_again(strip):
+    gray = image.rotate(strip, image.skew_angle(image.ink(strip)))  # specks left in
+    first = tesseract.words(gray, lang="jpn", psm=3)
+    assert _lines(first) == [LINES[0], "をめぐる行政機関や勤務先・取引先、人その結果就労でき", LINES[2]]
+    assert sorted((w.text, w.conf < 70) for w in first if w.conf < 70) == [("人", True), ("記入", True)]
+    again = reread_lines(gray, first)
+    assert _lines(again) == LINES  # no gap made up in the first line either
+    # The second reading is in page coordinates, on the first reading's line.
+    [kin] = [w for w in again if w.text == "金"]
+    assert (kin.block, kin.par, kin.line) == (1, 1, 2) and 1070 < kin.left < 1095 and 80 < kin.top < 100
+    # Lines read surely are kept as they were.
+    assert [w for w in again if w.line == 3] == [w for w in first if w.line == 3]
+
+
+def test_scanned_strip_reads_whole():
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "04-letter.pdf"))
+    try:
+        gray = pdf.render(doc[1], 300)[1076:1280]
+    finally:
+        doc.close()
+    assert normalize_page(ocr_page(gray, 1)).text == "".join(LINES)
