@@ -343,9 +343,9 @@ class Archive:
             schema.add_missing_columns(self.db)
             schema.create_indexes(self.db, if_not_exists=True)
             terms.create(self.db)
-            if related.LSH_TABLE not in self.db.table_names():
-                related.create(self.db)
-                self.db.execute("update documents set has_copies = 0 where has_copies is null")
+            if not related.current(self.db):  # missing, or keyed by an older hash: link again
+                related.reset(self.db)
+                self.db.execute("update documents set has_copies = 0")
                 _link_all(self.db)
             _write_info(self.db, content_sum(self.db))
 
@@ -396,7 +396,6 @@ def _insert_rows(db: Database, rows: Rows, into: str = "main") -> None:
 
 def _link_all(db: Database) -> None:
     """Index every document for near-duplicate search, then link each to its copies."""
-    ids = []
     for chunk in _batched(db.execute("select id, text from documents order by rowid"), REBUILD_CHUNK):
         docs = [{"id": i, "text": t} for i, t in chunk]
         chunk_ids = [d["id"] for d in docs]
@@ -404,8 +403,7 @@ def _link_all(db: Database) -> None:
         pages = [{"document_id": d, "page": p, "text": t} for d, p, t in db.execute(
             f"select document_id, page, text from pages where document_id in ({marks})", chunk_ids)]
         related.index(db, docs, pages)
-        ids.extend(chunk_ids)
-    related.link(db, ids)
+    related.link_all(db)
 
 
 def _stage(db: Database, docs: Iterable[Document]) -> None:
