@@ -273,8 +273,9 @@ class Archive:
                     _copy_staged(new)
                     new.execute(f"insert into main.[{terms.TABLE}] select * from staging.[{terms.TABLE}]"
                                 " order by group_id, term")
-                    schema.create_full_text(new)
+                    # Before the full-text index: no trigger to fire as has_copies is set.
                     _link_all(new)
+                    schema.create_full_text(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
                     # would fall on the next writes (an add dirtying 135 pages instead of 50).
                     for fts in ("documents_fts", "pages_fts"):
@@ -343,6 +344,8 @@ class Archive:
             schema.add_missing_columns(self.db)
             schema.create_indexes(self.db, if_not_exists=True)
             terms.create(self.db)
+            if "documents_fts" in self.db.table_names():
+                schema.narrow_fts_triggers(self.db)
             if not related.current(self.db):  # missing, or keyed by an older hash: link again
                 related.reset(self.db)
                 self.db.execute("update documents set has_copies = 0")
