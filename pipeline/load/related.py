@@ -64,8 +64,6 @@ CONTAINS_MAX_RATIO = 0.7  # the smaller is at most this share of the larger's le
 REWRITE_MIN = 25  # characters in a row of one text not in the other: an edit. OCR: at most 19 measured
 # (a line fragment Tesseract dropped from the letter); the test set's edits leave 33 and 43.
 
-_UNCOVERED = re.compile(b"\x00+")
-
 LSH_TABLE = "doc_lsh"
 RELATED_TABLE = "related"
 
@@ -286,9 +284,9 @@ class Text:
         starts = np.full(n, -COVER, dtype=np.int64)
         starts[: len(found)][found] = np.flatnonzero(found)
         np.maximum.accumulate(starts, out=starts)
-        covered = (np.arange(n) - starts < COVER).view(np.uint8)
-        longest = max((len(m) for m in _UNCOVERED.findall(covered.tobytes())), default=0)
-        return int(covered.sum()) / n, longest
+        at = np.flatnonzero(np.arange(n) - starts < COVER)  # the characters covered
+        longest = int((np.diff(at, prepend=-1, append=n) - 1).max())  # between two of them
+        return len(at) / n, longest
 
 
 def compare_texts(a_id: str, a: Text, b_id: str, b: Text) -> Link | None:
@@ -369,21 +367,22 @@ def candidates(db: Database, document_id: str) -> list[str]:
     holding more than MAX_BUCKET entries is boilerplate (a blank form, a standard cover page
     shared by thousands of documents) and is passed over: joining through it made linking
     quadratic in the archive's size."""
-    mine = Counter(r[0] for r in db.execute(
-        f"select key from [{LSH_TABLE}] where document_id = ?", [document_id]))
+    mine = [r[0] for r in db.execute(f"select key from [{LSH_TABLE}] where document_id = ?", [document_id])]
     if not mine:
         return []
+    # A key of mine held twice (two pages alike) counts each of the other's entries twice.
     rows = db.execute(
         f"""with mine(key) as (select value from json_each(:keys)),
         small as (select key from mine where (select count(*) from (select 1 from [{LSH_TABLE}] o
                   where o.key = mine.key limit :cap + 1)) <= :cap)
-        select small.key, other.document_id from small join [{LSH_TABLE}] other on other.key = small.key
-        where other.document_id != :id""",
-        {"keys": json.dumps(list(mine)), "cap": MAX_BUCKET, "id": document_id})
-    shared: Counter = Counter()
-    for key, other in rows:
-        shared[other] += mine[key]  # each of my entries with this key meets each of the other's
-    return _ranked(shared)
+        select other.document_id, count(*) as shared
+        from small join [{LSH_TABLE}] other on other.key = small.key
+        where other.document_id != :id
+        group by other.document_id having shared >= :min_shared
+        order by shared desc, other.document_id limit :limit""",
+        {"keys": json.dumps(mine), "cap": MAX_BUCKET, "id": document_id,
+         "min_shared": MIN_SHARED_BANDS, "limit": MAX_CANDIDATES})
+    return [r[0] for r in rows]
 
 
 class _Verifier:
