@@ -423,8 +423,7 @@ class _Verifier:
         linked = sorted({r["document_id"] for r in rows})
         for i in range(0, len(linked), 500):
             chunk = linked[i : i + 500]
-            # Only rows that change: any update of a document re-indexes its text (the
-            # full-text triggers), 2 ms for each relative of a new document otherwise.
+            # Only rows that change: fewer pages written.
             self.db.execute(f"update documents set has_copies = 1 where id in ({', '.join('?' * len(chunk))})"
                             " and has_copies is not 1", chunk)
         self.written += len(rows) // 2
@@ -455,17 +454,20 @@ def link_all(db: Database) -> int:
         return 0
     ids: list[str] = []
     number: dict[str, int] = {}
-    key_list, doc_list = [], []
-    for key, doc_id in db.execute(f"select key, document_id from [{LSH_TABLE}]"):
-        n = number.get(doc_id)
-        if n is None:
-            n = number[doc_id] = len(ids)
-            ids.append(doc_id)
-        key_list.append(key)
-        doc_list.append(n)
-    all_keys = np.array(key_list, dtype=np.int64)
-    all_docs = np.array(doc_list, dtype=np.int32)
-    del key_list, doc_list, number
+    key_chunks, doc_chunks = [], []
+    cursor = db.execute(f"select key, document_id from [{LSH_TABLE}]")
+    while rows := cursor.fetchmany(65_536):  # into arrays a chunk at a time: 3.2 M rows at 100,000
+        key_chunks.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+        numbers = []
+        for _, doc_id in rows:
+            n = number.get(doc_id)
+            if n is None:
+                n = number[doc_id] = len(ids)
+                ids.append(doc_id)
+            numbers.append(n)
+        doc_chunks.append(np.array(numbers, dtype=np.int32))
+    all_keys, all_docs = np.concatenate(key_chunks), np.concatenate(doc_chunks)
+    del key_chunks, doc_chunks, number, rows
     # Each document's entries together, documents in the order first indexed.
     order = np.argsort(all_docs, kind="stable")
     all_keys, all_docs = all_keys[order], all_docs[order]
@@ -494,8 +496,12 @@ def link_all(db: Database) -> int:
         others.sort()
         first = np.flatnonzero(np.r_[True, others[1:] != others[:-1]])
         numbers, counts = others[first], np.diff(np.r_[first, len(others)])
-        chosen = _ranked(Counter({ids[n]: c for n, c in zip(numbers.tolist(), counts.tolist())}))
-        by_id = {ids[n]: n for n in numbers.tolist()}
+        enough = counts >= MIN_SHARED_BANDS
+        if not enough.any():
+            continue
+        numbers, counts = numbers[enough].tolist(), counts[enough].tolist()
+        chosen = _ranked(Counter({ids[n]: c for n, c in zip(numbers, counts)}))
+        by_id = {ids[n]: n for n in numbers}
         for k, other in enumerate(chosen):
             n = by_id[other]
             top[me, k] = n
