@@ -215,12 +215,22 @@ def compare(a_id: str, a_text: str, b_id: str, b_text: str) -> Link | None:
     return compare_texts(a_id, Text(a_text), b_id, Text(b_text))
 
 
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts (a mask)."""
+    import numpy as np
+
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
 def _distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (np.unique took 0.7 ms for 3,000 hashes, this 0.05)."""
     import numpy as np
 
     values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    return values[_firsts(values)]
 
 
 def _isin(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -231,30 +241,37 @@ def _isin(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     if not len(sorted_set):
         return np.zeros(len(values), dtype=bool)
     at = np.searchsorted(sorted_set, values)
-    at[at == len(sorted_set)] = 0
+    np.minimum(at, len(sorted_set) - 1, out=at)
     return sorted_set[at] == values
 
 
 class Text:
     """A document's text as the comparison sees it, squeezed (NFKC, no whitespace): its set of
     4-grams (similarity) and its COVER-grams (what is found in the other text, and where not), as
-    sorted arrays of 64-bit hashes; `long_at[i]` is the COVER-gram at character i, an index into
-    `long_grams`."""
+    sorted arrays of 64-bit hashes; `long_at[i]` is the COVER-gram starting at character i, an
+    index into `long_grams`. The COVER-grams are computed when first needed: most candidates
+    of a realistic archive are rejected on their 4-grams."""
 
     def __init__(self, text: str):
-        import numpy as np
-
         s = squeeze(text)
         self.length = len(s)
-        codes = _codes(s)
-        self.grams = _distinct(gram_hashes(codes, SHINGLE))
-        long_list = gram_hashes(codes, COVER)
-        order = np.argsort(long_list, kind="stable")
-        ordered = long_list[order]
-        first = np.r_[True, ordered[1:] != ordered[:-1]] if len(ordered) else np.zeros(0, dtype=bool)
-        self.long_grams = ordered[first]
-        self.long_at = np.empty(len(order), dtype=np.int32)
-        self.long_at[order] = np.cumsum(first) - 1
+        self._codes = _codes(s)
+        self.grams = _distinct(gram_hashes(self._codes, SHINGLE))
+        self._long: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _long_grams(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._long is None:
+            import numpy as np
+
+            long_list = gram_hashes(self._codes, COVER)
+            order = np.argsort(long_list, kind="stable")
+            ordered = long_list[order]
+            first = _firsts(ordered)
+            long_at = np.empty(len(order), dtype=np.int32)
+            long_at[order] = np.cumsum(first) - 1
+            self._long = ordered[first], long_at
+            self._codes = None  # no longer needed
+        return self._long
 
     def common(self, other: "Text") -> int:
         """Number of 4-grams the two texts share."""
@@ -272,15 +289,17 @@ class Text:
             return 0.0, n
         import numpy as np
 
-        found = _isin(self.long_grams, other.long_grams)[self.long_at]
-        # A character is covered when one of the COVER grams holding it is found: when the last
-        # gram found starting at or before it starts fewer than COVER characters before it.
-        starts = np.full(n, -COVER, dtype=np.int64)
-        starts[: len(found)][found] = np.flatnonzero(found)
-        np.maximum.accumulate(starts, out=starts)
-        at = np.flatnonzero(np.arange(n) - starts < COVER)  # the characters covered
-        longest = int((np.diff(at, prepend=-1, append=n) - 1).max())  # between two of them
-        return len(at) / n, longest
+        long_grams, long_at = self._long_grams()
+        found = np.flatnonzero(_isin(long_grams, other._long_grams()[0])[long_at])
+        if not len(found):
+            return 0.0, n
+        # The grams found starting at p and q > p cover p..q+COVER-1: the characters between
+        # them are uncovered when q - p > COVER; so are those before the first and after the last.
+        gaps = found[1:] - found[:-1] - COVER
+        np.maximum(gaps, 0, out=gaps)
+        lead, trail = int(found[0]), n - int(found[-1]) - COVER
+        uncovered = lead + trail + int(gaps.sum())
+        return (n - uncovered) / n, max(lead, trail, int(gaps.max(initial=0)))
 
 
 def compare_texts(a_id: str, a: Text, b_id: str, b: Text) -> Link | None:
@@ -411,6 +430,7 @@ class _Verifier:
         rows, self.rows = self.rows, []
         if not rows:
             return
+        rows.sort(key=lambda r: (r["document_id"], r["related_id"]))  # index pages in order
         self.db.conn.executemany(
             f"insert or replace into [{RELATED_TABLE}] (document_id, related_id, relation, similarity)"
             " values (:document_id, :related_id, :relation, :similarity)", rows)
@@ -465,8 +485,8 @@ def link_all(db: Database) -> int:
     # Each document's entries together, documents in the order first indexed.
     order = np.argsort(all_docs, kind="stable")
     all_keys, all_docs = all_keys[order], all_docs[order]
-    starts = np.flatnonzero(np.r_[True, all_docs[1:] != all_docs[:-1]])
-    ends = np.r_[starts[1:], len(all_docs)]
+    starts = np.flatnonzero(_firsts(all_docs))
+    ends = np.append(starts[1:], len(all_docs))
     order = np.argsort(all_keys, kind="stable")
     sorted_keys, sorted_docs = all_keys[order], all_docs[order]
     del order
@@ -488,8 +508,8 @@ def link_all(db: Database) -> int:
         if not len(others):
             continue
         others.sort()
-        first = np.flatnonzero(np.r_[True, others[1:] != others[:-1]])
-        numbers, counts = others[first], np.diff(np.r_[first, len(others)])
+        first = np.flatnonzero(_firsts(others))
+        numbers, counts = others[first], np.diff(first, append=len(others))
         enough = counts >= MIN_SHARED_BANDS
         if not enough.any():
             continue
