@@ -71,7 +71,7 @@ def test_schema(tmp_path):
     assert a.db.execute("pragma journal_mode").fetchone() == ("wal",)
     assert a.db.execute("pragma busy_timeout").fetchone() == (30000,)
     info = dict(rows(a, "select key, value from archive_info"))
-    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "4"
+    assert info["tokenizer"] == "ja_bigram" and info["schema_version"] == "5"
     # Large pages keep a document's row on one page; the facet columns are indexed.
     assert a.db.execute("pragma page_size").fetchone() == (16384,)
     assert {tuple(i.columns) for i in a.db["documents"].indexes} >= {
@@ -387,7 +387,7 @@ def test_an_archive_of_schema_version_1_is_upgraded_when_opened(tmp_path):
         a.db.conn.commit()
     with Archive(path) as a:
         info = dict(rows(a, "select key, value from archive_info"))
-        assert info["schema_version"] == "4" and a.version() == v
+        assert info["schema_version"] == "5" and a.version() == v
         assert a.db["doc_lsh"].count > 0 and "related" in a.db.table_names()
         assert {("kind",), ("issuer",), ("issued_year",)} <= {
             tuple(i.columns) for i in a.db["documents"].indexes}
@@ -404,7 +404,7 @@ def test_an_archive_of_schema_version_2_gets_the_law_id_columns(tmp_path):
         a.db.execute("update archive_info set value = '2' where key = 'schema_version'")
         a.db.conn.commit()
     with Archive(path) as a:
-        assert dict(rows(a, "select key, value from archive_info"))["schema_version"] == "4"
+        assert dict(rows(a, "select key, value from archive_info"))["schema_version"] == "5"
         assert {"law_id", "law_title"} <= set(a.db["entities"].columns_dict)
         assert ("law_id",) in {tuple(i.columns) for i in a.db["entities"].indexes}
         assert rows(a, "select count(*) from entities where law_id is not null") == [(0,)]
