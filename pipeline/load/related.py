@@ -153,8 +153,8 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     global _PERMS
     if _PERMS is None:
         rng = np.random.default_rng(_SEED)
-        a = rng.integers(1, 2**32, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)  # odd: a bijection
-        b = rng.integers(0, 2**32, size=NUM_PERM, dtype=np.uint32)
+        a = rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)  # odd: a bijection
+        b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
         _PERMS = a, b
     return _PERMS
 
@@ -163,22 +163,23 @@ _PERMS = None
 
 
 def signature(hashes: np.ndarray) -> np.ndarray:
-    """MinHash of a set of gram hashes: for each of NUM_PERM permutations x -> a*x + b (mod 2^32,
-    a odd) of the hashes' upper 32 bits, the smallest value. In 32 bits and in place: 0.4 ms for
-    3,000 grams, where 64-bit arithmetic with temporaries took 7 ms."""
+    """MinHash of a set of gram hashes: for each of NUM_PERM permutations h -> a*h + b (mod 2^64,
+    a odd), the upper 32 bits of the smallest value (multiply-shift hashing). In place, 2,048
+    hashes at a time: 0.4 ms for 3,000 grams, datasketch's MinHash 2.7 ms. The same in 32 bits
+    was twice as fast but estimated Jaccard 0.013 low with 20% more spread (measured on the
+    scale bench's texts); this matches the binomial spread."""
     import numpy as np
 
     a, b = _permutations()
-    x = (hashes >> np.uint64(32)).astype(np.uint32)
-    low = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    scratch = np.empty((NUM_PERM, min(len(x), 4096)), dtype=np.uint32)
-    for i in range(0, len(x), 4096):  # 2 MiB of scratch at most
-        chunk = x[i : i + 4096]
+    low = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    scratch = np.empty((NUM_PERM, min(len(hashes), 2048)), dtype=np.uint64)
+    for i in range(0, len(hashes), 2048):  # 2 MiB of scratch at most
+        chunk = hashes[i : i + 2048]
         out = scratch[:, : len(chunk)]
         np.multiply(a[:, None], chunk, out=out)
         np.add(out, b[:, None], out=out)
         np.minimum(low, out.min(axis=1), out=low)
-    return low
+    return (low >> np.uint64(32)).astype(np.uint32)
 
 
 def keys(sig: np.ndarray) -> np.ndarray:
