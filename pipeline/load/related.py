@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import unicodedata
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
