@@ -214,3 +214,66 @@ def test_a_bucket_shared_by_too_many_documents_is_boilerplate(tmp_path, monkeypa
     monkeypatch.setattr(related, "MAX_BUCKET", 3)
     assert copies(2, tmp_path / "two.db") == 2  # one link, stored both ways
     assert copies(5, tmp_path / "five.db") == 2 * 3  # linked while buckets held ≤ 3, then not
+
+
+def test_a_rebuild_passes_over_boilerplate_buckets_too(tmp_path, monkeypatch):
+    """A rebuild finds candidates in memory (`related.link_all`), with the same rules as an add:
+    five copies of one text are all linked to each other (ten pairs), unless their buckets hold
+    more than MAX_BUCKET entries."""
+    text = "平成28年9月16日\n各都道府県知事殿\n総務大臣\nマイナンバーカードを活用した住民サービスの向上について(依頼)\n" * 3
+    docs = [make_document(f"copy{i}.pdf", [Page(1, text)], title=f"copy{i}") for i in range(5)]
+
+    def links(path):
+        with Archive(path) as archive:
+            archive.rebuild(docs)
+            return archive.db.execute(
+                "select count(*), count(distinct document_id), min(relation), max(relation) from related").fetchone()
+
+    assert links(tmp_path / "all.db") == (20, 5, "same", "same")
+    monkeypatch.setattr(related, "MAX_BUCKET", 4)
+    assert links(tmp_path / "boilerplate.db") == (0, 0, None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "ｶﾞｲﾄﾞﾗｲﾝ\n① 第１条　（目的）",  # half-width kana whose voicing mark composes; ①, full width
+    "平成28年\n\u3099が\nABC",  # a voicing mark opening a line
+    "〜…‥ ㈱ ㍻\n\n  Ⅻ\tｱ",
+])
+def test_squeeze_is_nfkc_without_whitespace(text):
+    """Only the lines not already NFKC are normalized; the result is the whole text's NFKC."""
+    import re
+    import unicodedata
+
+    assert related.squeeze(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_an_archive_of_schema_version_4_is_linked_again(linked, tmp_path):
+    """Version 4 stored (band, bucket) pairs hashed another way: opening such an archive indexes
+    and links every document again, and full-text updates fire on the indexed columns only."""
+    _, _, found, _, docs, path = linked
+    import shutil
+
+    copy = tmp_path / "v4.db"
+    shutil.copy(path, copy)
+    with Archive(copy) as archive:
+        db = archive.db
+        db.execute("drop table doc_lsh")
+        db.execute("create table doc_lsh (document_id text, page integer, band integer, bucket integer)")
+        db.execute("insert into doc_lsh values ('x', 0, 0, 0)")
+        db.execute("delete from related")
+        db.execute("update documents set has_copies = 0")
+        db.execute("update archive_info set value = '4' where key = 'schema_version'")
+        db.conn.commit()
+    with Archive(copy) as archive:
+        names = {d.id: n for n, d in docs.items()}
+        relinked = {(names[a], names[b]): (r, s) for a, b, r, s in archive.db.execute(
+            "select document_id, related_id, relation, similarity from related")}
+        assert relinked == found
+        assert archive.db.execute("select count(*) from doc_lsh where document_id = 'x'").fetchone() == (0,)
+        assert archive.db.execute("select min(has_copies) from documents").fetchone() == (1,)
+        trigger = archive.db.execute("select sql from sqlite_master where name = 'documents_au'").fetchone()[0]
+        assert 'AFTER UPDATE OF "title", "text" ON "documents"' in trigger
+        # An edited text is still found by search, under its new words only.
+        doc_id = docs["01-memo/born"].id
+        archive.db.execute("update documents set text = '差替後の本文です' where id = ?", [doc_id])
+        assert [r["id"] for r in archive.search("差替後")] == [doc_id]

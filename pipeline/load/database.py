@@ -274,9 +274,10 @@ class Archive:
                     _copy_staged(new)
                     new.execute(f"insert into main.[{terms.TABLE}] select * from staging.[{terms.TABLE}]"
                                 " order by group_id, term")
-                    schema.create_full_text(new)
+                    # Before the full-text index: no trigger to fire as has_copies is set.
                     if link_copies:
                         _link_all(new)
+                    schema.create_full_text(new)
                     # One segment per full-text index: a bulk load leaves many, and merging them
                     # would fall on the next writes (an add dirtying 135 pages instead of 50).
                     for fts in ("documents_fts", "pages_fts"):
@@ -345,9 +346,11 @@ class Archive:
             schema.add_missing_columns(self.db)
             schema.create_indexes(self.db, if_not_exists=True)
             terms.create(self.db)
-            if related.LSH_TABLE not in self.db.table_names():
-                related.create(self.db)
-                self.db.execute("update documents set has_copies = 0 where has_copies is null")
+            if "documents_fts" in self.db.table_names():
+                schema.narrow_fts_triggers(self.db)
+            if not related.current(self.db):  # missing, or keyed by an older hash: link again
+                related.reset(self.db)
+                self.db.execute("update documents set has_copies = 0")
                 _link_all(self.db)
             _write_info(self.db, content_sum(self.db))
 
@@ -398,7 +401,6 @@ def _insert_rows(db: Database, rows: Rows, into: str = "main") -> None:
 
 def _link_all(db: Database) -> None:
     """Index every document for near-duplicate search, then link each to its copies."""
-    ids = []
     for chunk in _batched(db.execute("select id, text from documents order by rowid"), REBUILD_CHUNK):
         docs = [{"id": i, "text": t} for i, t in chunk]
         chunk_ids = [d["id"] for d in docs]
@@ -406,8 +408,7 @@ def _link_all(db: Database) -> None:
         pages = [{"document_id": d, "page": p, "text": t} for d, p, t in db.execute(
             f"select document_id, page, text from pages where document_id in ({marks})", chunk_ids)]
         related.index(db, docs, pages)
-        ids.extend(chunk_ids)
-    related.link(db, ids)
+    related.link_all(db)
 
 
 def _stage(db: Database, docs: Iterable[Document]) -> None:
