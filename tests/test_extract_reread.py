@@ -69,3 +69,40 @@ def test_scanned_strip_reads_whole():
     finally:
         doc.close()
     assert normalize_page(ocr_page(gray, 1)).text == "".join(LINES)
+
+
+def _reading(*texts_confs, line=1):
+    """Words of one line, each a glyph wide at 40 pixels an em, one after another."""
+    out, left = [], 0
+    for text, conf in texts_confs:
+        out.append(tesseract.Word(text, conf, left, 0, 40 * len(text), 40, 1, 1, line))
+        left += 40 * len(text)
+    return out
+
+
+def test_readings_vote_per_segment():
+    from pipeline.extract.reread import _voted
+    pivot = _reading(("平成", 90), ("38", 60), ("年度", 90), ("予算", 95))
+    readings = [
+        _reading(("平成", 80), ("28", 55), ("年", 90), ("予算", 90)),  # drops 度
+        pivot,
+        _reading(("平成", 85), ("28", 70), ("年度", 90), ("予算", 90)),
+    ]
+    # 28 twice against 38 once, 度 twice against nothing once; the pivot's boxes are kept.
+    voted = _voted(pivot, readings)
+    assert [(w.text, w.left, w.right) for w in voted] == [
+        ("平成", 0, 80), ("28", 80, 160), ("年度", 160, 240), ("予算", 240, 320)]
+    # Two readings are no vote: the surest one stands.
+    assert _voted(pivot, readings[1:]) == pivot
+
+
+def test_readings_vote_on_a_real_page():
+    """08-mic-jimurenraku page 1: the surest reading of one line has 「この則を周知」 (則 at 64),
+    three of its six readings 「旨」."""
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "08-mic-jimurenraku.pdf"))
+    try:
+        gray = pdf.render(doc[0], 300)
+    finally:
+        doc.close()
+    lines = ocr_page(gray, 1).text.splitlines()
+    assert "貴都道府県におかれては、各市区町村に対して、この旨を周知するとともに、適切な取組へ" in lines
