@@ -8,8 +8,9 @@ carry a word far below the others. Read alone, from a crop of the page, and at s
 line usually comes out right in at least one reading, and that reading is the one Tesseract is
 surest of (`_surer`), provided it is the same text mended (`_alike`): measured on the corpus
 scans, this cut the errors in such lines by ~40%. Where the readings still disagree on a
-word the surest reading is unsure of, they vote (`_voted`): a kanji misread at one scale is
-read right at others (a corpus scan: 「この旨を周知」 in three of six readings, 「則」 in two).
+word the surest reading is unsure of, they vote (`_voted`): a character dropped or misread at
+one scale is read right at others (a corpus scan: 「平成3年度」 in the surest reading,
+「平成31年度」 in most).
 
 Each scale is one Tesseract run for all the unsure lines of a page (`read_stacked`).
 """
@@ -25,9 +26,9 @@ from .._exec import tesseract
 from .._exec.tesseract import Word
 
 UNSURE = 70.0  # a line with a word read below this confidence is read again
-SCALES = (1.0, 0.85, 0.75, 0.65, 0.55)  # the line crop, as is and shrunk
-# Columns (jpn_vert) at fewer scales: its readings at 0.85 and 0.65 lost digits that the
-# others keep (「100件」 in a newspaper's column), and they share their mistakes.
+SCALES = (1.0, 0.85, 0.75, 0.6)  # the line crop, as is and shrunk
+# Columns (jpn_vert) at fewer scales: more lost digits that the others keep (「100件」 in a
+# newspaper's column), and they share their mistakes.
 VERTICAL_SCALES = (1.0, 0.75, 0.6)
 PAD = 0.2  # ems of page kept round a line's words: its glyphs' edges, not the next line's
 GAP = 0.5  # ems of paper between stacked lines
