@@ -69,3 +69,40 @@ def test_scanned_strip_reads_whole():
     finally:
         doc.close()
     assert normalize_page(ocr_page(gray, 1)).text == "".join(LINES)
+
+
+def _reading(*texts_confs, line=1):
+    """Words of one line, each a glyph wide at 40 pixels an em, one after another."""
+    out, left = [], 0
+    for text, conf in texts_confs:
+        out.append(tesseract.Word(text, conf, left, 0, 40 * len(text), 40, 1, 1, line))
+        left += 40 * len(text)
+    return out
+
+
+def test_readings_vote_per_segment():
+    from pipeline.extract.reread import _voted
+    pivot = _reading(("平成", 90), ("38", 60), ("年度", 90), ("予算", 95))
+    readings = [
+        _reading(("平成", 80), ("28", 55), ("年", 90), ("予算", 90)),  # drops 度
+        pivot,
+        _reading(("平成", 85), ("28", 70), ("年度", 90), ("予算", 90)),
+    ]
+    # 28 twice against 38 once, 度 twice against nothing once; the pivot's boxes are kept.
+    voted = _voted(pivot, readings)
+    assert [(w.text, w.left, w.right) for w in voted] == [
+        ("平成", 0, 80), ("28", 80, 160), ("年度", 160, 240), ("予算", 240, 320)]
+    # Two readings are no vote: the surest one stands.
+    assert _voted(pivot, readings[1:]) == pivot
+
+
+def test_readings_vote_on_a_real_page():
+    """06-onestop-program page 2: the surest reading of one line drops the 1 of 「平成31年度」,
+    which most of the other readings have (末 read as 示 stays: the readings agree on it)."""
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "06-onestop-program.pdf"))
+    try:
+        gray = pdf.render(doc[1], 300)
+    finally:
+        doc.close()
+    lines = ocr_page(gray, 2).text.splitlines()
+    assert "を促進。平成31年度示における実施団体の人口の合計が1億人を超えることを目指す。" in lines
