@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from pipeline.extract import grid, layout, private_use, textlayer
-from pipeline.extract.ocr import fix_digit_groups
+from pipeline.extract.misreads import fix_digit_groups
 from pipeline.extract.pdf import Char
 
 

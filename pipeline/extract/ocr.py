@@ -4,7 +4,8 @@ One Tesseract recognition per page in the common case (two on a page with ruled 
 three on a vertical page: see vertical.py for the digits set side by side in its columns), and
 three more where some lines were read unsure (reread.py: each such line alone, at three scales).
 Dust specks away from the text lines are painted out of a horizontal page first
-(`image.despeckle`).
+(`image.despeckle`), and so are solid round bullets, put back as ● after reading (bullets.py).
+Tesseract's known confusions are then corrected from the text itself (misreads.py).
 Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
 writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
 horizontal reading comes out with a low confidence (a page upside down). Ruled tables are found
@@ -14,14 +15,13 @@ cropped without its rulings, all stacked in one image.
 
 from __future__ import annotations
 
-import re
-
 import cv2
 import numpy as np
 
 from .._exec import tesseract
 from ..model import OCR, Page, Table
-from . import grid, image, layout
+from . import bullets, grid, image, layout
+from .misreads import fix_digit_groups, fix_latin_j, strip_continuation_marks, strip_line_noise
 from .reread import reread_lines
 from .vertical import fix_columns, fix_turned
 
@@ -81,24 +81,35 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
         return Page(number, _vertical_text(words), OCR, _confidence(words), vertical=True)
     lines_mask, edges = image.ruling_lines(mask)
     grids = grid.find_grids(edges, tolerance=dpi / 30, min_length=dpi / 10)
+    em = image.char_size(mask)
+    dots = [b for b in bullets.find(mask, em) if not any(_inside(b, g.bbox) for g in grids)]
     if not grids:
-        words = tesseract.words(gray, dpi=dpi, deadline=deadline, **HORIZONTAL)
-        words = reread_lines(gray, words, lang=HORIZONTAL["lang"], dpi=dpi, deadline=deadline)
+        text_only = bullets.paint_out(gray, dots)
+        words = tesseract.words(text_only, dpi=dpi, deadline=deadline, **HORIZONTAL)
+        words = reread_lines(text_only, words, lang=HORIZONTAL["lang"], dpi=dpi,
+                             deadline=deadline)
+        words = bullets.put_back(words, dots, em)
         return Page(number, _text(words, [], dpi), OCR, _confidence(words))
     # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
     # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
     # cells whose text sits at different heights. The cells go to Tesseract stacked in one
     # image, so one process reads them all.
-    blanked = _without(gray, grids)
+    blanked = bullets.paint_out(_without(gray, grids), dots)
     page_words = tesseract.words(blanked, dpi=dpi, deadline=deadline, **HORIZONTAL)
     page_words = reread_lines(blanked, page_words, lang=HORIZONTAL["lang"], dpi=dpi,
                               deadline=deadline)
+    page_words = bullets.put_back(page_words, dots, em)
     cells, cell_words = _read_cells(gray, mask, lines_mask, grids, dpi, deadline)
     tables = [Table(number, rows, header_cols=grid.header_columns(rows),
                     bbox=[round(float(v) * 72 / dpi, 1) for v in g.bbox])
               for g, rows in zip(grids, cells)]
     text = _text(page_words, list(zip(grids, cells)), dpi)
     return Page(number, text, OCR, _confidence(page_words + cell_words), tables=tables)
+
+
+def _inside(b: bullets.Bullet, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    return x0 <= b.left and b.right <= x1 and top <= b.top and b.bottom <= bottom
 
 
 def _without(gray: np.ndarray, grids: list[grid.Grid]) -> np.ndarray:
@@ -157,7 +168,11 @@ def _lines(words: list[tesseract.Word], vertical: bool = False) -> list[str]:
     lines: dict[tuple[int, int, int], list[tesseract.Word]] = {}
     for w in words:
         lines.setdefault((w.block, w.par, w.line), []).append(w)
-    return [_join(ws, vertical) for ws in lines.values()]
+    return [_fixed(_join(ws, vertical)) for ws in lines.values()]
+
+
+def _fixed(line: str) -> str:
+    return strip_line_noise(fix_latin_j(line))
 
 
 def _join(words: list[tesseract.Word], vertical: bool = False) -> str:
@@ -195,18 +210,8 @@ def _text(words: list[tesseract.Word], tables, dpi: int) -> str:
     em = float(np.median([w.height for w in words])) if words else dpi / 7
     ordered = layout.blocks_in_order(blocks, em)
     # A blank line between paragraphs, so that normalization never joins across them.
-    return fix_digit_groups("\n\n".join("\n".join(b.lines) for b in ordered))
-
-
-# OCR reads the thousands separator of 「165,000」 as a period about as often as a comma.
-# A period followed by exactly three digits, in a number not starting with 0, is taken for a
-# separator: Japanese administrative text writes amounts and counts that way, and decimals
-# with three places are rare. 「,.」 is one separator read twice.
-_GROUPED = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:(?:,\.|\.,|[.,])\d{3})+(?![\d]|[.,]\d)")
-
-
-def fix_digit_groups(text: str) -> str:
-    return _GROUPED.sub(lambda m: re.sub(r",\.|\.,|\.", ",", m.group()), text)
+    text = "\n\n".join("\n".join(b.lines) for b in ordered)
+    return fix_digit_groups(strip_continuation_marks(text))
 
 
 def _vertical_text(words: list[tesseract.Word]) -> str:
@@ -218,7 +223,7 @@ def _vertical_text(words: list[tesseract.Word]) -> str:
         paragraph = (column[0].block, column[0].par)
         if out and paragraph != previous:
             out.append("")
-        out.append(_join(column, vertical=True))
+        out.append(_fixed(_join(column, vertical=True)))
         previous = paragraph
     return fix_digit_groups(fix_turned("\n".join(out)))
 

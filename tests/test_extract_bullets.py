@@ -1,0 +1,56 @@
+"""Solid round bullets (●) found by their shape, and put back in their lines."""
+
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.corpus.fonts import FILES, GOTHIC
+from pipeline.extract import bullets, image, pdf
+from pipeline.extract.ocr import ocr_page
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _page(lines: list[str], size: int = 40) -> np.ndarray:
+    font = ImageFont.truetype(FILES[GOTHIC], size)
+    page = Image.new("L", (1400, 120 + len(lines) * 2 * size), 255)
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(lines):
+        draw.text((100, 60 + i * 2 * size), line, font=font, fill=0)
+    return np.asarray(page)
+
+
+def test_found_by_shape():
+    gray = _page(["●機器類関係費", "■国庫支出金 〇印 ◎ 回覧", "●"], size=40)
+    mask = image.ink(gray)
+    found = bullets.find(mask, image.char_size(mask))
+    # The two ● only: not the square, the rings, nor a bold kanji's blobs.
+    assert [(b.top // 80, b.left // 10) for b in found] == [(0, 10), (2, 10)]
+    assert all(30 <= b.width <= 40 and abs(b.width - b.height) <= 3 for b in found)
+
+
+def test_put_back_before_the_text_of_their_line():
+    from pipeline._exec.tesseract import Word
+
+    words = [Word("機器", 90, 150, 60, 80, 40, 1, 1, 1), Word("費", 90, 230, 60, 40, 40, 1, 1, 1),
+             Word("合計", 90, 150, 140, 80, 40, 1, 1, 2)]
+    dots = [bullets.Bullet(102, 64, 34, 34), bullets.Bullet(1000, 140, 34, 34)]  # the 2nd: alone
+    out = bullets.put_back(words, dots, em=40)
+    assert [(w.text, w.line) for w in out] == [("●", 1), ("機器", 1), ("費", 1), ("合計", 2)]
+
+
+@pytest.mark.slow
+def test_bullets_of_a_scanned_page():
+    """02-shiryo1: Tesseract read its five ● as 「信」, 「人@」, 「念」 or nothing."""
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "02-shiryo1.pdf"))
+    try:
+        gray = pdf.render(doc[0], 300)
+    finally:
+        doc.close()
+    lines = ocr_page(gray, 1).text.splitlines()
+    assert [line for line in lines if line.startswith("●")] == [
+        "●機器類関係費", "●特別交付税(国からの補助金) 3年間事業費の半額5000万円上限",
+        "●コンビニ事業者への負担金", "●コンビニ交付事業費合計", "●証明書1枚当たりの単価(10年平均)"]
