@@ -12,6 +12,8 @@ from pipeline.ja import lexicon
 @pytest.mark.parametrize("line, fixed", [
     ("負担金(」-LIS)3,000,000", "負担金(J-LIS)3,000,000"),
     ("・J」-LISの提供", "・J-LISの提供"),          # the J read, and read again as 」
+    ("負担金()-LIS)3,000,000", "負担金(J-LIS)3,000,000"),  # no empty brackets
+    ("「(」-LIS)」", "「(J-LIS)」"),
     ("「J-LISの」-ALERT」", "「J-LISの」-ALERT」"),  # 」 closes the 「: a bracket
     ("「通知」-別紙", "「通知」-別紙"),              # not before a Latin word
 ])

@@ -140,6 +140,62 @@ def words(
     return parse_tsv(_call(["stdin", "stdout", *args, "tsv"], pgm(image), _left(deadline)))
 
 
+@dataclass
+class Stack:
+    """Image pieces stacked into one image (`stack`), to be read in one Tesseract run."""
+
+    image: np.ndarray
+    starts: list[int]  # where each piece starts along the stacking axis
+    sizes: list[int]
+    gap: int
+    margin: int
+    across: bool
+
+    def split(self, found: list[Word]) -> list[list[Word]]:
+        """The words of each piece, in the piece's own coordinates: a word belongs to the piece
+        its centre falls in, or to the nearest one within half a gap."""
+        order = sorted(range(len(self.starts)), key=lambda k: self.starts[k])
+        bounds = [self.starts[k] - self.gap / 2 for k in order]
+        out: list[list[Word]] = [[] for _ in self.starts]
+        for w in found:
+            center = w.left + w.width / 2 if self.across else w.top + w.height / 2
+            n = bisect_right(bounds, center) - 1
+            if n < 0:
+                continue
+            k = order[n]
+            if center >= self.starts[k] + self.sizes[k] + self.gap / 2:
+                continue
+            dx, dy = (self.starts[k], self.margin) if self.across else (self.margin, self.starts[k])
+            out[k].append(Word(w.text, w.conf, w.left - dx, w.top - dy, w.width, w.height,
+                               w.block, w.par, w.line))
+        return out
+
+
+def stack(crops: list[np.ndarray], *, gap: int, margin: int | None = None,
+          across: bool = False, paper: int = 255) -> Stack:
+    """The pieces stacked top to bottom `gap` pixels apart (or, `across`, side by side right
+    to left, for vertical text) with `margin` (default `gap`) of paper round them."""
+    margin = gap if margin is None else margin
+    axis = 1 if across else 0
+    sizes = [c.shape[axis] for c in crops]
+    starts, at = [], gap
+    for size in sizes:
+        starts.append(at)
+        at += size + gap
+    depth = max(c.shape[1 - axis] for c in crops) + 2 * margin
+    shape = (depth, at) if across else (at, depth)
+    image = np.full(shape, paper, np.uint8)
+    if across:  # the first piece rightmost, as vertical columns are read
+        starts = [at - s - size for s, size in zip(starts, sizes)]
+    for crop, s in zip(crops, starts):
+        h, w = crop.shape
+        if across:
+            image[margin:margin + h, s:s + w] = crop
+        else:
+            image[s:s + h, margin:margin + w] = crop
+    return Stack(image, starts, sizes, gap, margin, across)
+
+
 def read_stacked(
     crops: list[np.ndarray],
     *,
@@ -154,47 +210,12 @@ def read_stacked(
     config: dict[str, str] | None = None,
 ) -> list[list[Word]]:
     """Many image pieces read in one Tesseract run (a process per piece would cost more than
-    the reading): the words of each piece, in the piece's own coordinates.
-
-    The pieces are stacked top to bottom `gap` pixels apart (or, `across`, side by side right
-    to left, for vertical text) with `margin` (default `gap`) of paper round them. A word
-    belongs to the piece its centre falls in, or to the nearest one within half a gap.
-    """
+    the reading): the words of each piece, in the piece's own coordinates (see `stack`)."""
     if not crops:
         return []
-    margin = gap if margin is None else margin
-    axis = 1 if across else 0
-    sizes = [c.shape[axis] for c in crops]
-    starts, at = [], gap
-    for size in sizes:
-        starts.append(at)
-        at += size + gap
-    depth = max(c.shape[1 - axis] for c in crops) + 2 * margin
-    shape = (depth, at) if across else (at, depth)
-    stack = np.full(shape, paper, np.uint8)
-    if across:  # the first piece rightmost, as vertical columns are read
-        starts = [at - s - size for s, size in zip(starts, sizes)]
-    for crop, s in zip(crops, starts):
-        h, w = crop.shape
-        if across:
-            stack[margin:margin + h, s:s + w] = crop
-        else:
-            stack[s:s + h, margin:margin + w] = crop
-    order = sorted(range(len(crops)), key=lambda k: starts[k])
-    bounds = [starts[k] - gap / 2 for k in order]
-    out: list[list[Word]] = [[] for _ in crops]
-    for w in words(stack, lang=lang, psm=psm, dpi=dpi, deadline=deadline, config=config):
-        center = w.left + w.width / 2 if across else w.top + w.height / 2
-        n = bisect_right(bounds, center) - 1
-        if n < 0:
-            continue
-        k = order[n]
-        if center >= starts[k] + sizes[k] + gap / 2:
-            continue
-        dx, dy = (starts[k], margin) if across else (margin, starts[k])
-        out[k].append(Word(w.text, w.conf, w.left - dx, w.top - dy, w.width, w.height,
-                           w.block, w.par, w.line))
-    return out
+    pieces = stack(crops, gap=gap, margin=margin, across=across, paper=paper)
+    return pieces.split(words(pieces.image, lang=lang, psm=psm, dpi=dpi, deadline=deadline,
+                              config=config))
 
 
 def orientation(image: np.ndarray, *, dpi: int = 300,

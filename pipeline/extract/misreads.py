@@ -26,15 +26,19 @@ def fix_digit_groups(text: str) -> str:
     return _GROUPED.sub(lambda m: re.sub(r",\.|\.,|\.", ",", m.group()), text)
 
 
-# 」 before a hyphenated capitalised word (「」-LIS」, 「J」-LIS」 where the J was read as well).
-_BRACKET_J = re.compile(r"J?」(?=-[A-Z])")
+# A closing bracket before a hyphenated capitalised word (「」-LIS」, 「J」-LIS」 where the J was
+# read as well, 「()-LIS)」 where a second reading made it a parenthesis).
+_BRACKET_J = re.compile(r"J?」(?=-[A-Z])|(?<=[(（])[)）](?=-[A-Z])")
 
 
 def fix_latin_j(line: str) -> str:
-    """The J of an acronym (J-LIS, J-ALERT) that Tesseract read as 」, where no 「 is open."""
+    """The J of an acronym (J-LIS, J-ALERT) that Tesseract read as a closing bracket which
+    closes nothing: no 「 is open, or it would close an empty pair of brackets."""
     def fix(m: re.Match) -> str:
-        opened = line[:m.start()].count("「") - line[:m.start()].count("」")
-        return m.group() if opened > 0 else "J"
+        before = line[:m.start()]
+        if before.endswith(("(", "（")):
+            return "J"
+        return m.group() if before.count("「") > before.count("」") else "J"
     return _BRACKET_J.sub(fix, line)
 
 

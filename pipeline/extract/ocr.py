@@ -146,8 +146,14 @@ def _read_cells(gray, mask, lines_mask, grids, dpi, deadline):
                 crops.append(erased[inner])
                 keys.append((k, r, c))
     rows = [[[""] * len(row) for row in g.rows] for g in grids]
-    read = tesseract.read_stacked(crops, gap=dpi // CELL_GAP, margin=dpi // CELL_PAD,
-                                  paper=paper, dpi=dpi, deadline=deadline, **TABLE)
+    read: list[list[tesseract.Word]] = []
+    if crops:
+        # One image of all the cells, read once, its unsure lines read again as a page's are.
+        cells = tesseract.stack(crops, gap=dpi // CELL_GAP, margin=dpi // CELL_PAD, paper=paper)
+        found = tesseract.words(cells.image, dpi=dpi, deadline=deadline, **TABLE)
+        found = reread_lines(cells.image, found, lang=TABLE["lang"], psm=TABLE["psm"], dpi=dpi,
+                             deadline=deadline)
+        read = cells.split(found)
     words = []
     for (k, r, c), cell_words in zip(keys, read):
         words += cell_words
