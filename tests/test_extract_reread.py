@@ -129,3 +129,32 @@ def test_stacked_pieces_split_back():
              tesseract.Word("二", 90, 5 + 7, 50 + 2, 20, 15, 2, 1, 1)]
     assert [[(w.text, w.left, w.top) for w in ws] for ws in stacked.split(found)] == [
         [("一", 3, 4)], [("二", 7, 2)]]
+
+
+def test_a_glyph_cut_in_two_is_read_whole():
+    """08-mic-jimurenraku page 1: the centred 「記」 of the notice came out of the layout
+    analysis as two blocks, 「山」 and 「ロ」, whose boxes touch."""
+    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "08-mic-jimurenraku.pdf"))
+    try:
+        gray = pdf.render(doc[0], 300)
+    finally:
+        doc.close()
+    lines = [line for line in ocr_page(gray, 1).text.splitlines() if line.strip()]
+    at = lines.index("記")
+    assert lines[at - 1] == "ものです。" and lines[at + 1].startswith("1市町村が特別徴収義務者に")
+    assert "山" not in lines and "ロ" not in lines
+
+
+def test_joined_lines_and_one_glyph():
+    from pipeline.extract.reread import _joined, _one_glyph
+
+    ro = tesseract.Word("ロ", 0.0, 1247, 1657, 32, 40, 3, 1, 1)
+    yama = tesseract.Word("山", 29.0, 1214, 1656, 33, 41, 4, 1, 1)
+    apart = tesseract.Word("項", 95.0, 1400, 1656, 40, 40, 5, 1, 1)
+    lines = {(3, 1, 1): [ro], (4, 1, 1): [yama], (5, 1, 1): [apart]}
+    assert _joined(lines, [(3, 1, 1), (4, 1, 1), (5, 1, 1)]) == [(3, 1, 1), (5, 1, 1)]
+    assert lines == {(3, 1, 1): [yama, ro], (5, 1, 1): [apart]}
+    ki = [tesseract.Word("記", 92.0, 1227, 1656, 42, 41, 3, 1, 1)]
+    assert _one_glyph([yama, ro], [ki, ki, ki, []]) == ki
+    assert _one_glyph([yama, ro], [ki, ki, []]) is None          # two scales are no agreement
+    assert _one_glyph([apart], [ki, ki, ki]) is None              # a sure first reading stays

@@ -38,6 +38,10 @@ SCALES = (1.0, 0.85, 0.75, 0.6)  # the line crop, as is and shrunk
 VERTICAL_SCALES = (1.0, 0.75, 0.6)
 PAD = 0.2  # ems of page kept round a line's words: its glyphs' edges, not the next line's
 GAP = 0.5  # ems of paper between stacked lines
+# A line of one or two unsure characters whose second readings are other text, the same at
+# MIN_AGREE scales with every word at SURE_GLYPH or above, is that text (`_one_glyph`).
+MIN_AGREE, SURE_GLYPH = 3, 80.0
+TOUCH = 0.1  # ems apart that two lines' words still touch (`_overlap`)
 ALIKE = 0.6  # how alike (difflib's ratio) a second reading must be to the first
 CONTEXT = 10  # characters on each side of a disputed piece that the dictionary weighs with it
 LIKELIER_SURE = 4000  # how much likelier (Sudachi cost) a variant must be to replace a sure piece
@@ -60,11 +64,14 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
     unsure = [key for key, ws in lines.items() if min(w.conf for w in ws) < UNSURE]
     if not unsure:
         return words
+    if not vertical:
+        unsure = _joined(lines, unsure)
     boxes = [_box(lines[key], gray.shape, vertical) for key in unsure]
     em = float(np.median([w.width if vertical else w.height for w in words]))
     paper = int(np.percentile(gray[::8, ::8], 90))
     best = {key: lines[key] for key in unsure}
     readings: dict[Line, list[list[Word]]] = {key: [lines[key]] for key in unsure}
+    strangers: dict[Line, list[list[Word]]] = {}  # readings unlike the first one
     for scale in VERTICAL_SCALES if vertical else SCALES:
         crops = [_scaled(gray[top:bottom, x0:x1], scale) for x0, top, x1, bottom in boxes]
         read = tesseract.read_stacked(crops, gap=max(4, round(GAP * em * scale)), paper=paper,
@@ -72,12 +79,17 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
                                       dpi=round(dpi * scale),
                                       deadline=deadline)
         for key, (x0, top, _, _), found in zip(unsure, boxes, read):
-            if not _alike(found, lines[key]):
-                continue
             placed = _widened([_placed(w, key, scale, x0, top) for w in found], vertical)
+            if not _alike(found, lines[key]):
+                strangers.setdefault(key, []).append(placed)
+                continue
             readings[key].append(placed)
             if _surer(found, best[key]):
                 best[key] = placed
+    for key, found in strangers.items():
+        glyph = _one_glyph(lines[key], found)
+        if glyph and len(readings[key]) == 1:
+            best[key] = glyph
     if vertical:  # jpn_vert's readings share their mistakes: a vote made them more
         return [w for key, ws in lines.items() for w in best.get(key, ws)]
     keys = list(lines)
@@ -89,6 +101,33 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
     for key, ws in lines.items():
         out += best.get(key, ws)
     return out
+
+
+def _joined(lines: dict[Line, list[Word]], unsure: list[Line]) -> list[Line]:
+    """`unsure`, where two of those lines lie on top of each other, as one: Tesseract's layout
+    analysis sometimes cuts a lone glyph in two (a centred 「記」 read as 「山」 and 「ロ」, two
+    blocks whose boxes overlap), and only the whole glyph reads right. The later line's words
+    move into the earlier one (in `lines`, in place), ordered left to right."""
+    kept: list[Line] = []
+    for key in unsure:
+        into = next((k for k in kept if _overlap(lines[k], lines[key])), None)
+        if into is None:
+            kept.append(key)
+            continue
+        lines[into] = sorted(lines[into] + lines.pop(key), key=lambda w: w.left)
+    return kept
+
+
+def _overlap(a: list[Word], b: list[Word]) -> bool:
+    """Whether two lines' extents overlap or touch along the line (Tesseract's boxes are
+    tight: words of two lines do not touch) and overlap by half the smaller one across it."""
+    ax0, ax1 = min(w.left for w in a), max(w.right for w in a)
+    bx0, bx1 = min(w.left for w in b), max(w.right for w in b)
+    at, ab = min(w.top for w in a), max(w.bottom for w in a)
+    bt, bb = min(w.top for w in b), max(w.bottom for w in b)
+    along = min(ax1, bx1) - max(ax0, bx0)
+    across = min(ab, bb) - max(at, bt)
+    return along > -TOUCH * min(ab - at, bb - bt) and across > 0.5 * min(ab - at, bb - bt)
 
 
 def _box(line: list[Word], shape: tuple[int, ...], vertical: bool) -> tuple[int, int, int, int]:
@@ -148,6 +187,21 @@ def _alike(words: list[Word], first: list[Word]) -> bool:
     a real scan a flowchart's boxes became 「151 121」, read as amounts)."""
     a, b = "".join(w.text for w in words), "".join(w.text for w in first)
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
+
+
+def _one_glyph(first: list[Word], strangers: list[list[Word]]) -> list[Word] | None:
+    """The reading of a line that the first reading had as one or two unsure characters
+    (a glyph cut in two, 「記」 read as 「山」 and 「ロ」), where that reading is unlike the first
+    but the same, and sure, at most scales: noise reads differently at each."""
+    if len("".join(w.text for w in first)) > 2 or max(w.conf for w in first) >= UNSURE:
+        return None
+    texts = ["".join(w.text for w in ws) for ws in strangers
+             if ws and min(w.conf for w in ws) >= SURE_GLYPH]
+    for ws in strangers:
+        text = "".join(w.text for w in ws)
+        if 0 < len(text) <= 2 and texts.count(text) >= MIN_AGREE:
+            return ws
+    return None
 
 
 def _surer(words: list[Word], than: list[Word]) -> bool:
