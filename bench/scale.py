@@ -257,8 +257,9 @@ def link_one_document(db: Path) -> float:
                     "insert into documents (id, sha256, text, page_start, page_end) values (?, ?, ?, 1, 1)",
                     [doc_id, sha, text])
                 t = time.perf_counter()
-                related.index(archive.db, [{"id": doc_id, "text": text}], [])
-                related.link(archive.db, [doc_id])
+                texts: dict = {}  # as Archive.add: the text squeezed and hashed once
+                related.index(archive.db, [{"id": doc_id, "text": text}], [], texts)
+                related.link(archive.db, [doc_id], texts)
                 times.append(time.perf_counter() - t)
             finally:
                 archive.db.conn.execute("ROLLBACK")

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.corpus import plain_text
 from pipeline.load import related
@@ -245,6 +247,73 @@ def test_squeeze_is_nfkc_without_whitespace(text):
     import unicodedata
 
     assert related.squeeze(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# Characters whose NFKC depends on what is around them: marks that compose with the character
+# before (voicing marks, accents, Hangul jamo), half-width kana, characters NFKC maps to others.
+_HARD = "かカ漢aA1 \n\t①②（）。、\u3000\u3099\u309a\uff9e\u0301\u0316\u0f73ｶﾞﾊﾟ가\u1100\u1161\u11a8Å㍻ﬁＡ〜"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_HARD, max_size=16) | st.text(max_size=8))
+def test_squeeze_is_nfkc_of_any_text(text):
+    import re
+    import unicodedata
+
+    assert related.squeeze(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def test_the_stable_blocks_are_nfkc_stable():
+    """squeeze skips the characters of these blocks: each must be its own NFKC and a starter."""
+    import unicodedata
+
+    for first, last in related.STABLE_BLOCKS:
+        for code in range(first, last + 1):
+            c = chr(code)
+            assert related.nfkc_stable(c), hex(code)
+            assert unicodedata.normalize("NFKC", "x" + c) == "x" + c
+
+
+def test_no_starter_is_the_second_of_a_composition():
+    """squeeze normalizes a run alone when it opens on a starter: no character of this Python's
+    Unicode may compose with a starter before it (the second of a canonical pair)."""
+    import unicodedata
+
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<") and len(decomposition.split()) == 2:
+            second = chr(int(decomposition.split()[1], 16))
+            assert not related._starter(second), (hex(code), hex(ord(second)))
+
+
+def test_gram_hashes_are_exact_on_a_document():
+    """The sets compared are those of the grams themselves: as many distinct 4- and COVER-gram
+    hashes as distinct 4- and 8-character sequences."""
+    s = related.squeeze(plain_text("08-mic-jimurenraku"))
+    text = related.Text(s)
+    assert len(text.grams) == len({s[i : i + 4] for i in range(len(s) - 3)})
+    long_grams, long_at = text._long_grams()
+    eights = [s[i : i + 8] for i in range(len(s) - 7)]
+    assert len(long_grams) == len(set(eights)) and len(long_at) == len(eights)
+    # the same 8 characters, the same hash; others, another
+    first_at = {}
+    for i, gram in enumerate(eights):
+        assert long_at[i] == long_at[first_at.setdefault(gram, i)]
+
+
+def test_shared_grams_counted_by_merging():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 2**64, size=3000, dtype=np.uint64)
+    a = np.unique(rng.choice(pool, 1200))
+    b = np.unique(rng.choice(pool, 1500))
+    in_a, in_b = related._in_each_other(a, b)
+    assert in_a.tolist() == related._isin(a, b).tolist()
+    assert in_b.tolist() == related._isin(b, a).tolist()
+    text_a, text_b = related.Text(""), related.Text("")
+    text_a.grams, text_b.grams = a, b
+    assert text_a.common(text_b) == len(set(a.tolist()) & set(b.tolist()))
 
 
 def test_an_archive_of_schema_version_4_is_linked_again(linked, tmp_path):

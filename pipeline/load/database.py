@@ -215,8 +215,9 @@ class Archive:
             self._delete(ids + gone)
             _insert_rows(self.db, rows)
             terms.store(self.db, docs)
-            related.index(self.db, rows.documents, rows.pages)
-            related.link(self.db, ids)
+            texts: dict[str, related.Text] = {}  # each text squeezed and hashed once
+            related.index(self.db, rows.documents, rows.pages, texts)
+            related.link(self.db, ids, texts)
             _write_info(self.db, total + _digests(self.db, ids))
             if files:
                 _record_files(self.db, list(files))
