@@ -145,8 +145,8 @@ def test_a_glyph_cut_in_two_is_read_whole():
     assert "山" not in lines and "ロ" not in lines
 
 
-def test_joined_lines_and_one_glyph():
-    from pipeline.extract.reread import _joined, _one_glyph
+def test_joined_lines_and_agreed():
+    from pipeline.extract.reread import _agreed, _joined
 
     ro = tesseract.Word("ロ", 0.0, 1247, 1657, 32, 40, 3, 1, 1)
     yama = tesseract.Word("山", 29.0, 1214, 1656, 33, 41, 4, 1, 1)
@@ -155,6 +155,9 @@ def test_joined_lines_and_one_glyph():
     assert _joined(lines, [(3, 1, 1), (4, 1, 1), (5, 1, 1)]) == [(3, 1, 1), (5, 1, 1)]
     assert lines == {(3, 1, 1): [yama, ro], (5, 1, 1): [apart]}
     ki = [tesseract.Word("記", 92.0, 1227, 1656, 42, 41, 3, 1, 1)]
-    assert _one_glyph([yama, ro], [ki, ki, ki, []]) == ki
-    assert _one_glyph([yama, ro], [ki, ki, []]) is None          # two scales are no agreement
-    assert _one_glyph([apart], [ki, ki, ki]) is None              # a sure first reading stays
+    assert _agreed([yama, ro], [ki, ki, ki, []]) == ki
+    assert _agreed([yama, ro], [ki, ki, []]) is None          # two scales: no agreement on a glyph
+    line = [tesseract.Word(t, 93.0, 280 + 40 * i, 1030, 40, 40, 2, 2, 3) for i, t in enumerate("ととなります。")]
+    first = [tesseract.Word("がり", 30.0, 277, 1033, 161, 39, 2, 2, 3), tesseract.Word("示す", 34.0, 459, 1032, 97, 42, 2, 2, 3)]
+    assert _agreed(first, [[], line, [], line]) == line       # seven characters twice
+    assert _agreed([apart], [ki, ki, ki]) is None              # a sure first reading stays

@@ -38,8 +38,9 @@ SCALES = (1.0, 0.85, 0.75, 0.6)  # the line crop, as is and shrunk
 VERTICAL_SCALES = (1.0, 0.75, 0.6)
 PAD = 0.2  # ems of page kept round a line's words: its glyphs' edges, not the next line's
 GAP = 0.5  # ems of paper between stacked lines
-# A line of one or two unsure characters whose second readings are other text, the same at
-# MIN_AGREE scales with every word at SURE_GLYPH or above, is that text (`_one_glyph`).
+# A line read unsure throughout whose second readings are other text, the same at MIN_AGREE
+# scales (one fewer for three characters or more) with every word at SURE_GLYPH or above, is
+# that text (`_agreed`).
 MIN_AGREE, SURE_GLYPH = 3, 80.0
 TOUCH = 0.1  # ems apart that two lines' words still touch (`_overlap`)
 ALIKE = 0.6  # how alike (difflib's ratio) a second reading must be to the first
@@ -87,9 +88,9 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
             if _surer(found, best[key]):
                 best[key] = placed
     for key, found in strangers.items():
-        glyph = _one_glyph(lines[key], found)
-        if glyph and len(readings[key]) == 1:
-            best[key] = glyph
+        agreed = _agreed(lines[key], found)
+        if agreed and len(readings[key]) == 1:
+            best[key] = agreed
     if vertical:  # jpn_vert's readings share their mistakes: a vote made them more
         return [w for key, ws in lines.items() for w in best.get(key, ws)]
     keys = list(lines)
@@ -189,17 +190,18 @@ def _alike(words: list[Word], first: list[Word]) -> bool:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= ALIKE
 
 
-def _one_glyph(first: list[Word], strangers: list[list[Word]]) -> list[Word] | None:
-    """The reading of a line that the first reading had as one or two unsure characters
-    (a glyph cut in two, 「記」 read as 「山」 and 「ロ」), where that reading is unlike the first
-    but the same, and sure, at most scales: noise reads differently at each."""
-    if len("".join(w.text for w in first)) > 2 or max(w.conf for w in first) >= UNSURE:
+def _agreed(first: list[Word], strangers: list[list[Word]]) -> list[Word] | None:
+    """The reading of a line the first reading was unsure of throughout, where the second
+    readings are unlike the first but the same, and sure, at several scales: noise reads
+    differently at each size, text the same (a clean 「ととなります。」 first read as 「がり示す」,
+    a centred 「記」 cut in two and read as 「山」 and 「ロ」)."""
+    if max(w.conf for w in first) >= UNSURE:
         return None
     texts = ["".join(w.text for w in ws) for ws in strangers
              if ws and min(w.conf for w in ws) >= SURE_GLYPH]
     for ws in strangers:
         text = "".join(w.text for w in ws)
-        if 0 < len(text) <= 2 and texts.count(text) >= MIN_AGREE:
+        if text and texts.count(text) >= (MIN_AGREE if len(text) <= 2 else MIN_AGREE - 1):
             return ws
     return None
 
