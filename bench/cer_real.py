@@ -31,6 +31,7 @@ import io
 import json
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,8 @@ SAMPLES = [
     Sample("real/cao-keizai-zaisei-hokoku-gaiyo-2024.pdf", 1, "prose", "白書 summary, 2 columns"),
     Sample("real/cao-fdma-corona-ka-no-hinan-leaflet-2021.pdf", 1, "prose", "leaflet (PowerPoint)"),
     Sample("real/nankoku-hokoku-2-songai-baisho-senketsu-2026.pdf", 1, "prose", "報告 (一太郎)"),
-    Sample("real/nankoku-gikai-446-gian-ichiran-2026.pdf", 1, "prose", "議案一覧"),
+    Sample("real/nankoku-gikai-446-gian-ichiran-2026.pdf", 1, "table",
+           "議案一覧, a list in two columns without rulings"),
     Sample("real/nankoku-shisei-hoshin-2026.pdf", 2, "prose", "施政方針 speech"),
     Sample("real/nankoku-toshokan-setchi-jorei-zenbu-kaisei-2025.pdf", 2, "prose", "条例"),
     Sample("real/nankoku-kijun-jorei-kaisei-jido-fukushi-ho-2025.pdf", 1, "prose",
@@ -88,8 +90,10 @@ SAMPLES = [
 ]
 
 
-def unreliable(text: str) -> str | None:
-    """Why a text layer's reading cannot serve as the reference, or None."""
+def unreliable(text: str, cells: list[str] = ()) -> str | None:
+    """Why a text layer's reading cannot serve as the reference, or None. `cells`: the text of
+    the page's table cells, which its text must hold (what OCR reads of a table, it puts in the
+    text)."""
     pua = sum(1 for ch in text if 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0xF0000)
     if pua:
         return f"{pua} private-use characters"
@@ -97,6 +101,9 @@ def unreliable(text: str) -> str | None:
         return "glyphs without Unicode"
     if len(squash(text)) < 100:
         return "under 100 characters"
+    missing = Counter(squash("".join(cells))) - Counter(squash(text))
+    if sum(missing.values()) > 0.1 * len(squash(text)):
+        return f"{sum(missing.values())} characters of its table cells missing from its text"
     return None
 
 
@@ -109,7 +116,7 @@ def reference(sample: Sample) -> tuple[str | None, str]:
     page = pages[sample.page - 1]
     if page.method != TEXT_LAYER:
         return None, f"read by {page.method}, not from its text layer"
-    why = unreliable(page.text)
+    why = unreliable(page.text, [cell for t in page.tables for row in t.rows for cell in row])
     return (None, why) if why else (page.text, "")
 
 
@@ -139,12 +146,15 @@ def measure(sample: Sample, ref: str, degraded: bool) -> dict:
 
     gray = rendering(sample, degraded)
     t = time.perf_counter()
-    hyp = ocr_page(gray, sample.page, dpi=DPI).text
+    page = ocr_page(gray, sample.page, dpi=DPI)
     seconds = time.perf_counter() - t
+    hyp = page.text
     r, h = squash(ref), squash(hyp)
     return {"file": sample.file, "page": sample.page, "group": sample.group,
             "rendering": "degraded" if degraded else "clean", "errors": edit_distance(h, r),
-            "length": len(r), "seconds": round(seconds, 1), "reference": ref, "hypothesis": hyp}
+            "length": len(r), "seconds": round(seconds, 1),
+            "read_as": "vertical" if page.vertical else f"turned {page.rotation}" if page.rotation
+            else "horizontal", "reference": ref, "hypothesis": hyp}
 
 
 def run(samples: list[Sample], renderings: list[bool], workers: int) -> list[dict]:
@@ -167,14 +177,15 @@ def run(samples: list[Sample], renderings: list[bool], workers: int) -> list[dic
                 results.append(r)
                 print(f"  {Path(s.file).stem[:44]:44} p{s.page:<3} {s.group:8} "
                       f"CER {r['errors'] / r['length']:6.2%} ({r['errors']}/{r['length']}) "
-                      f"{r['seconds']:5.1f} s", flush=True)
+                      f"{r['seconds']:5.1f} s  {r['read_as']}", flush=True)
         mine = [r for r in results if r["rendering"] == label]
         for group in ("prose", "table", "vertical", "all"):
             rows = [r for r in mine if group in ("all", r["group"])]
             if rows:
                 err, n = sum(r["errors"] for r in rows), sum(r["length"] for r in rows)
+                median = float(np.median([r["errors"] / r["length"] for r in rows]))
                 print(f"  {'overall ' + group:49} {'':8} CER {err / n:6.2%} ({err}/{n}) "
-                      f"{len(rows)} p", flush=True)
+                      f"{len(rows)} p, median page {median:.2%}", flush=True)
         print(f"  wall time {time.perf_counter() - t:.0f} s", flush=True)
     return results
 
@@ -204,12 +215,14 @@ def compare(before: Path, after: Path) -> int:
         if y["errors"] > x["errors"]:
             worse.append(key)
     for rendering in ("clean", "degraded"):
-        keys = [k for k in a.keys() & b.keys() if k[2] == rendering]
-        if keys:
-            n = sum(a[k]["length"] for k in keys)
-            ea, eb = sum(a[k]["errors"] for k in keys), sum(b[k]["errors"] for k in keys)
-            print(f"  {'overall':44} {'':4} {rendering:9} {ea / n:6.2%} ({ea:3}) "
-                  f"{eb / n:6.2%} ({eb:3})  of {n}")
+        for group in ("prose", "table", "vertical", "all"):
+            keys = [k for k in a.keys() & b.keys()
+                    if k[2] == rendering and group in ("all", b[k]["group"])]
+            if keys:
+                n = sum(a[k]["length"] for k in keys)
+                ea, eb = sum(a[k]["errors"] for k in keys), sum(b[k]["errors"] for k in keys)
+                print(f"  {'overall ' + group:49} {rendering:9} {ea / n:6.2%} ({ea:4}) "
+                      f"{eb / n:6.2%} ({eb:4})  of {n}")
     for key in worse:
         old = set(differences(a[key]["reference"], a[key]["hypothesis"]))
         new = [d for d in differences(b[key]["reference"], b[key]["hypothesis"]) if d not in old]

@@ -30,3 +30,10 @@ def test_every_sample_page_exists():
     for sample in cer_real.SAMPLES:
         assert 1 <= sample.page <= page_count(cer_real.SHARED / sample.file), sample
         assert sample.group in ("prose", "table", "vertical")
+
+
+def test_a_text_layer_whose_text_lacks_its_table_rows_is_left_out():
+    text = "№ リリース日 年代 性別\n" + "7245 ７月１０日（金） 20代 女性\n" * 10
+    rows = ["7238", "７月１０日（金）", "30代", "男性"] * 10
+    assert cer_real.unreliable(text, rows) == "40 characters of its table cells missing from its text"
+    assert cer_real.unreliable(text, ["7245", "20代", "女性"]) is None
