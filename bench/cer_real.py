@@ -67,7 +67,9 @@ SAMPLES = [
     Sample("real/mhlw-hoihatsu-0428-9-kensaryo-2022.pdf", 1, "prose", "通知, MFP driver"),
     Sample("real/mhlw-jimurenraku-tsuchi-ichibu-teisei-2020-bundle.pdf", 1, "prose",
            "事務連絡, character-spaced"),
-    Sample("real/mhlw-kokuji-85-shinryo-hoshu-kaisei-2019.pdf", 3, "prose", "告示, JUST PDF"),
+    # Old and new text side by side: the text layer reads each row across both columns.
+    Sample("real/mhlw-kokuji-85-shinryo-hoshu-kaisei-2019.pdf", 3, "table",
+           "告示, JUST PDF, two columns compared"),
     Sample("external/mhlw-hohatsu-0819-1.pdf", 1, "prose", "通知, spaced, full-width digits"),
     Sample("real/cio-hosakan-discussion-paper-2021-05.pdf", 3, "prose", "discussion paper"),
     Sample("real/cao-keizai-zaisei-hokoku-gaiyo-2024.pdf", 1, "prose", "白書 summary, 2 columns"),
@@ -205,6 +207,9 @@ def compare(before: Path, after: Path) -> int:
     page that got worse, the differences that `after` has and `before` has not."""
     a = {(r["file"], r["page"], r["rendering"]): r for r in json.loads(before.read_text())}
     b = {(r["file"], r["page"], r["rendering"]): r for r in json.loads(after.read_text())}
+    groups = {(s.file, s.page): s.group for s in SAMPLES}  # the list's grouping, if changed
+    for r in list(a.values()) + list(b.values()):
+        r["group"] = groups.get((r["file"], r["page"]), r["group"])
     print(f"{'page':52} {'rendering':9} {'before':>14} {'after':>14}")
     worse = []
     for key in sorted(a.keys() & b.keys(), key=lambda k: (k[2], k[0], k[1])):
