@@ -54,3 +54,12 @@ def test_bullets_of_a_scanned_page():
     assert [line for line in lines if line.startswith("●")] == [
         "●機器類関係費", "●特別交付税(国からの補助金) 3年間事業費の半額5000万円上限",
         "●コンビニ事業者への負担金", "●コンビニ交付事業費合計", "●証明書1枚当たりの単価(10年平均)"]
+
+
+def test_what_was_read_from_a_bullet_is_replaced():
+    from pipeline._exec.tesseract import Word
+
+    words = [Word("人", 81, 272, 1367, 16, 61, 4, 1, 1), Word("@", 87, 287, 1379, 27, 38, 4, 1, 1),
+             Word("特", 72, 322, 1377, 57, 42, 4, 1, 1)]
+    out = bullets.put_back(words, [bullets.Bullet(276, 1379, 38, 38)], em=53)
+    assert [w.text for w in out] == ["●", "特"]

@@ -4,7 +4,7 @@ One Tesseract recognition per page in the common case (two on a page with ruled 
 three on a vertical page: see vertical.py for the digits set side by side in its columns), and
 three more where some lines were read unsure (reread.py: each such line alone, at three scales).
 Dust specks away from the text lines are painted out of a horizontal page first
-(`image.despeckle`), and so are solid round bullets, put back as ● after reading (bullets.py).
+(`image.despeckle`); solid round bullets are found by their shape and read as ● (bullets.py).
 Tesseract's known confusions are then corrected from the text itself (misreads.py).
 Orientation detection (`--psm 0`) only runs when the text lines run down the page (vertical
 writing, or a page turned sideways: the two look alike until glyphs are classified) or when a
@@ -84,17 +84,15 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     em = image.char_size(mask)
     dots = [b for b in bullets.find(mask, em) if not any(_inside(b, g.bbox) for g in grids)]
     if not grids:
-        text_only = bullets.paint_out(gray, dots)
-        words = tesseract.words(text_only, dpi=dpi, deadline=deadline, **HORIZONTAL)
-        words = reread_lines(text_only, words, lang=HORIZONTAL["lang"], dpi=dpi,
-                             deadline=deadline)
+        words = tesseract.words(gray, dpi=dpi, deadline=deadline, **HORIZONTAL)
+        words = reread_lines(gray, words, lang=HORIZONTAL["lang"], dpi=dpi, deadline=deadline)
         words = bullets.put_back(words, dots, em)
         return Page(number, _text(words, [], dpi), OCR, _confidence(words))
     # Tables are read apart from the rest of the page, cell by cell: automatic segmentation
     # cuts table rows into odd blocks, and a whole table read as one block mixes the lines of
     # cells whose text sits at different heights. The cells go to Tesseract stacked in one
     # image, so one process reads them all.
-    blanked = bullets.paint_out(_without(gray, grids), dots)
+    blanked = _without(gray, grids)
     page_words = tesseract.words(blanked, dpi=dpi, deadline=deadline, **HORIZONTAL)
     page_words = reread_lines(blanked, page_words, lang=HORIZONTAL["lang"], dpi=dpi,
                               deadline=deadline)

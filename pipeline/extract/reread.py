@@ -42,6 +42,7 @@ GAP = 0.5  # ems of paper between stacked lines
 # scales (one fewer for three characters or more) with every word at SURE_GLYPH or above, is
 # that text (`_agreed`).
 MIN_AGREE, SURE_GLYPH = 3, 80.0
+GLYPH_PART = 2  # characters of a line that may be part of a glyph cut in two (`_joined`)
 TOUCH = 0.1  # ems apart that two lines' words still touch (`_overlap`)
 ALIKE = 0.6  # how alike (difflib's ratio) a second reading must be to the first
 CONTEXT = 10  # characters on each side of a disputed piece that the dictionary weighs with it
@@ -89,7 +90,9 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
                 best[key] = placed
     for key, found in strangers.items():
         agreed = _agreed(lines[key], found)
-        if agreed and len(readings[key]) == 1:
+        # (not a fragment lying on another line: its crop reads that line's glyphs, surely)
+        if agreed and len(readings[key]) == 1 and not any(
+                other != key and _overlap(ws, lines[key]) for other, ws in lines.items()):
             best[key] = agreed
     if vertical:  # jpn_vert's readings share their mistakes: a vote made them more
         return [w for key, ws in lines.items() for w in best.get(key, ws)]
@@ -105,13 +108,15 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
 
 
 def _joined(lines: dict[Line, list[Word]], unsure: list[Line]) -> list[Line]:
-    """`unsure`, where two of those lines lie on top of each other, as one: Tesseract's layout
-    analysis sometimes cuts a lone glyph in two (a centred 「記」 read as 「山」 and 「ロ」, two
-    blocks whose boxes overlap), and only the whole glyph reads right. The later line's words
+    """`unsure`, where two of those lines, of different paragraphs and of at most GLYPH_PART
+    characters each, lie on top of each other, as one: Tesseract's layout analysis sometimes cuts a lone glyph in two (a centred 「記」 read
+    as 「山」 and 「ロ」, two blocks whose boxes touch), and only the whole glyph reads right. The later line's words
     move into the earlier one (in `lines`, in place), ordered left to right."""
     kept: list[Line] = []
     for key in unsure:
-        into = next((k for k in kept if _overlap(lines[k], lines[key])), None)
+        into = next((k for k in kept if k[:2] != key[:2] and _glyphs(lines[k]) <= GLYPH_PART
+                     and _glyphs(lines[key]) <= GLYPH_PART and _overlap(lines[k], lines[key])),
+                    None)
         if into is None:
             kept.append(key)
             continue
@@ -119,13 +124,19 @@ def _joined(lines: dict[Line, list[Word]], unsure: list[Line]) -> list[Line]:
     return kept
 
 
+def _glyphs(line: list[Word]) -> int:
+    return sum(len(w.text) for w in line)
+
+
 def _overlap(a: list[Word], b: list[Word]) -> bool:
     """Whether two lines' extents overlap or touch along the line (Tesseract's boxes are
     tight: words of two lines do not touch) and overlap by half the smaller one across it."""
     ax0, ax1 = min(w.left for w in a), max(w.right for w in a)
     bx0, bx1 = min(w.left for w in b), max(w.right for w in b)
-    at, ab = min(w.top for w in a), max(w.bottom for w in a)
-    bt, bb = min(w.top for w in b), max(w.bottom for w in b)
+    # Across the line, the words' median extent: one word's box made tall by a speck or a
+    # neighbour's stroke would reach into the next line.
+    at, ab = float(np.median([w.top for w in a])), float(np.median([w.bottom for w in a]))
+    bt, bb = float(np.median([w.top for w in b])), float(np.median([w.bottom for w in b]))
     along = min(ax1, bx1) - max(ax0, bx0)
     across = min(ab, bb) - max(at, bt)
     return along > -TOUCH * min(ab - at, bb - bt) and across > 0.5 * min(ab - at, bb - bt)
@@ -279,26 +290,40 @@ def _voted(pivot: list[Word], readings: list[list[Word]], following: str = "") -
 
 def _likelier(chosen: str, variants: list[str], before: str, after: str, margin: int) -> str:
     """`chosen`, or the variant the dictionary finds likelier between `before` and `after` (the
-    rest of the line; `ja.lexicon`, on CONTEXT characters each side) by more than `margin`: a
-    vote cannot tell 「曖昧」 from the 「暖味」 that three of five readings give, the dictionary
-    can. Only variants of about the same length compete (a shorter text is always cheaper), and
-    none that drops a letter, digit or kanji of `chosen` (the dictionary prices 「J-LIS」 above
-    「」-LIS」, and 「知事」 before 「総務大臣」 above 「知事殿」) or leaves more brackets unmatched
-    in the line (an opening 「 is cheaper gone).
-    The caller leaves out a line's last piece: a word cut at the line's end (「特別徴収義」)
-    reads as a mistake without its next line."""
+    rest of the line and the start of the next; `ja.lexicon`, on CONTEXT characters each side)
+    by more than `margin`: a vote cannot tell 「曖昧」 from the 「暖味」 that three of five
+    readings give, the dictionary can, because the right kanji makes a word. Only variants of
+    about the same length compete (a shorter text is always cheaper), and none that
+      - drops or adds a letter or digit (the dictionary prices 「J-LIS」 above 「」-LIS」, and
+        「CLE1IA」 below 「CLEIA」),
+      - drops a kanji (「知事」 before 「総務大臣」 is cheaper than 「知事殿」),
+      - leaves more brackets unmatched in the line (an opening 「 is cheaper gone),
+      - swaps one kanji that is a word of its own for another that is one too (「(支)局」 and
+        「(坊)局」, 「この則」 and 「この旨」): that is the commoner kanji, not a word found."""
     keep, kanji = _alphanumeric(chosen), _kanji(chosen)
     unmatched = _unmatched(before + chosen + after)
+    left, right = before[-CONTEXT:], after[:CONTEXT]
     rivals = [v for v in variants if v != chosen and abs(len(v) - len(chosen)) <= 1
-              and keep <= _alphanumeric(v) and _kanji(v) >= kanji
-              and _unmatched(before + v + after) <= unmatched]
+              and _alphanumeric(v) == keep and _kanji(v) >= kanji
+              and _unmatched(before + v + after) <= unmatched
+              and not _kanji_for_kanji(left, chosen, v, right)]
     if not rivals:
         return chosen
-    left, right = before[-CONTEXT:], after[:CONTEXT]
     best = min(rivals, key=lambda v: lexicon.cost(left + v + right))
     if lexicon.cost(left + best + right) < lexicon.cost(left + chosen + right) - margin:
         return best
     return chosen
+
+
+def _kanji_for_kanji(left: str, chosen: str, variant: str, right: str) -> bool:
+    """Whether `variant` differs from `chosen` in one kanji only, a word of its own in both."""
+    if len(variant) != len(chosen):
+        return False
+    differ = [k for k, (a, b) in enumerate(zip(chosen, variant)) if a != b]
+    if len(differ) != 1 or not (_kanji(chosen[differ[0]]) and _kanji(variant[differ[0]])):
+        return False
+    at = len(left) + differ[0]
+    return lexicon.alone(left + chosen + right, at) and lexicon.alone(left + variant + right, at)
 
 
 def _kanji(text: str) -> int:

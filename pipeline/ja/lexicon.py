@@ -24,6 +24,14 @@ def cost(text: str) -> int:
     return tokenizer().tokenize(text).get_internal_cost()
 
 
+def alone(text: str, at: int) -> bool:
+    """Whether the character at `at` is a word of its own in Sudachi's segmentation of `text`."""
+    for m in tokenizer().tokenize(text):
+        if m.begin() <= at < m.end():
+            return m.end() - m.begin() == 1
+    return False
+
+
 def tokenizer():
     """This thread's Sudachi tokenizer (mode C) over the one loaded dictionary."""
     found = getattr(_local, "tokenizer", None)
