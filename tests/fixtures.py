@@ -8,6 +8,7 @@ tests/ on the path). Fixtures proper live in conftest.py.
 - A real `pipeline serve` server in a subprocess (`free_port`, `start_server`, `stop_server`).
 - The rows of one query on an archive file (`query`).
 - What an entity extractor finds in a text, as printed and as read (`mentions`).
+- A page of a corpus scan as the OCR gets it (`scanned_page`).
 """
 
 from __future__ import annotations
@@ -212,3 +213,16 @@ def query(db: Path, sql: str, params=()) -> list[sqlite3.Row]:
 def mentions(extract, text: str, ctx: DocumentContext | None = None) -> list[tuple[str, str | None]]:
     """(text as printed, value) of each entity `extract` (a kind's extract function) finds."""
     return [(e.text, e.value) for e in extract(text, ctx or DocumentContext())]
+
+
+def scanned_page(slug: str, number: int, dpi: int = 300):
+    """Page `number` (from 1) of corpus/scanned/<slug>.pdf, rendered as `extract` renders it."""
+    import pypdfium2 as pdfium
+
+    from pipeline.extract import pdf
+
+    doc = pdfium.PdfDocument(str(Path(__file__).resolve().parents[1] / "corpus" / "scanned" / f"{slug}.pdf"))
+    try:
+        return pdf.render(doc[number - 1], dpi)
+    finally:
+        doc.close()

@@ -1,17 +1,13 @@
 """Solid round bullets (●) found by their shape, and put back in their lines."""
 
-from pathlib import Path
-
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
+from fixtures import scanned_page
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.corpus.fonts import FILES, GOTHIC
-from pipeline.extract import bullets, image, pdf
+from pipeline.extract import bullets, image
 from pipeline.extract.ocr import ocr_page
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def _page(lines: list[str], size: int = 40) -> np.ndarray:
@@ -37,7 +33,7 @@ def test_put_back_before_the_text_of_their_line():
 
     words = [Word("機器", 90, 150, 60, 80, 40, 1, 1, 1), Word("費", 90, 230, 60, 40, 40, 1, 1, 1),
              Word("合計", 90, 150, 140, 80, 40, 1, 1, 2)]
-    dots = [bullets.Bullet(102, 64, 34, 34), bullets.Bullet(1000, 140, 34, 34)]  # the 2nd: alone
+    dots = [Word("●", 99, 102, 64, 34, 34, 0, 0, 0), Word("●", 99, 1000, 140, 34, 34, 0, 0, 0)]  # the 2nd: alone
     out = bullets.put_back(words, dots, em=40)
     assert [(w.text, w.line) for w in out] == [("●", 1), ("機器", 1), ("費", 1), ("合計", 2)]
 
@@ -45,11 +41,7 @@ def test_put_back_before_the_text_of_their_line():
 @pytest.mark.slow
 def test_bullets_of_a_scanned_page():
     """02-shiryo1: Tesseract read its five ● as 「信」, 「人@」, 「念」 or nothing."""
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "02-shiryo1.pdf"))
-    try:
-        gray = pdf.render(doc[0], 300)
-    finally:
-        doc.close()
+    gray = scanned_page("02-shiryo1", 1)
     lines = ocr_page(gray, 1).text.splitlines()
     assert [line for line in lines if line.startswith("●")] == [
         "●機器類関係費", "●特別交付税(国からの補助金) 3年間事業費の半額5000万円上限",
@@ -61,5 +53,5 @@ def test_what_was_read_from_a_bullet_is_replaced():
 
     words = [Word("人", 81, 272, 1367, 16, 61, 4, 1, 1), Word("@", 87, 287, 1379, 27, 38, 4, 1, 1),
              Word("特", 72, 322, 1377, 57, 42, 4, 1, 1)]
-    out = bullets.put_back(words, [bullets.Bullet(276, 1379, 38, 38)], em=53)
+    out = bullets.put_back(words, [Word("●", 99, 276, 1379, 38, 38, 0, 0, 0)], em=53)
     assert [w.text for w in out] == ["●", "特"]

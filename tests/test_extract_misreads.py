@@ -5,7 +5,8 @@ import pytest
 
 from pipeline._exec import tesseract
 from pipeline.extract.misreads import fix_latin_j, strip_continuation_marks, strip_line_noise
-from pipeline.extract.reread import _likelier, _voted
+from pipeline.extract.likelier import likelier
+from pipeline.extract.reread import _voted
 from pipeline.ja import lexicon
 
 
@@ -103,7 +104,7 @@ def test_the_dictionary_chooses_between_readings():
     ("ば", ["ば", ""], "しかし、ほぼ", "同数が「カード", 0, ""),           # a stray kana
 ])
 def test_likelier_guards(chosen, variants, before, after, margin, kept):
-    assert _likelier(chosen, variants, before, after, margin) == kept
+    assert likelier(chosen, variants, before, after, margin) == kept
 
 
 def test_a_line_end_is_weighed_with_the_next_line():

@@ -5,20 +5,17 @@ dust speck just under the middle one, where Tesseract's first reading drops 「�
 トラブルが発生し、」.
 """
 
-from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 import pytest
+from fixtures import scanned_page
 
 from pipeline._exec import tesseract
-from pipeline.extract import image, pdf
+from pipeline.extract import image
 from pipeline.extract.ocr import _lines, ocr_page
 from pipeline.extract.reread import reread_lines
 from pipeline.normalize import normalize_page
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +28,7 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def strip() -> np.ndarray:
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "04-letter.pdf"))
-    try:
-        return pdf.render(doc[1], 300)[1076:1280]
-    finally:
-        doc.close()
+    return scanned_page("04-letter", 2)[1076:1280]
 
 
 def test_specks_are_dust_not_punctuation(strip):
@@ -63,11 +56,7 @@ def test_an_unsure_line_is_read_again(strip):
 
 
 def test_scanned_strip_reads_whole():
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "04-letter.pdf"))
-    try:
-        gray = pdf.render(doc[1], 300)[1076:1280]
-    finally:
-        doc.close()
+    gray = scanned_page("04-letter", 2)[1076:1280]
     assert normalize_page(ocr_page(gray, 1)).text == "".join(LINES)
 
 
@@ -101,11 +90,7 @@ def test_readings_vote_on_a_real_page():
     which most of the other readings have. 末 is read as 示 three times and as 未 twice, and
     stays 示: no reading has the 末, and one kanji for another that makes no word either is
     the dictionary's taste, not a word found."""
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "06-onestop-program.pdf"))
-    try:
-        gray = pdf.render(doc[1], 300)
-    finally:
-        doc.close()
+    gray = scanned_page("06-onestop-program", 2)
     lines = ocr_page(gray, 2).text.splitlines()
     assert "を促進。平成31年度示における実施団体の人口の合計が1億人を超えることを目指す。" in lines
 
@@ -113,11 +98,7 @@ def test_readings_vote_on_a_real_page():
 def test_table_cells_are_read_again():
     """09-wards-answers: the cells, stacked in one image, read once; a speck beside 「検討中」
     made a 「。」 in the first reading of its cell, not in the second readings."""
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "09-wards-answers.pdf"))
-    try:
-        gray = pdf.render(doc[0], 300)
-    finally:
-        doc.close()
+    gray = scanned_page("09-wards-answers", 1)
     rows = [row for table in ocr_page(gray, 1).tables for row in table.rows]
     assert ["5", "江戸川区", "9月23日", "不利益なし", "記載する※", "検討中", "判断する立場でない"] in rows
 
@@ -135,11 +116,7 @@ def test_stacked_pieces_split_back():
 def test_a_glyph_cut_in_two_is_read_whole():
     """08-mic-jimurenraku page 1: the centred 「記」 of the notice came out of the layout
     analysis as two blocks, 「山」 and 「ロ」, whose boxes touch."""
-    doc = pdfium.PdfDocument(str(CORPUS / "scanned" / "08-mic-jimurenraku.pdf"))
-    try:
-        gray = pdf.render(doc[0], 300)
-    finally:
-        doc.close()
+    gray = scanned_page("08-mic-jimurenraku", 1)
     lines = [line for line in ocr_page(gray, 1).text.splitlines() if line.strip()]
     at = lines.index("記")
     assert lines[at - 1] == "ものです。" and lines[at + 1].startswith("1市町村が特別徴収義務者に")

@@ -10,14 +10,13 @@ Tesseract cut a framed two-column page into blocks, and its reading order with i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
 from .._exec.tesseract import Word
 
 BULLET = "●"
+SURE = 99.0  # the confidence of a bullet found by its shape
 MIN_SIZE, MAX_SIZE = 0.4, 1.2  # of the page's character size
 MAX_SKEW = 0.25  # |width - height|, of the character size
 MIN_FILL, MAX_FILL = 0.7, 0.88  # area / box: a disc is π/4 ≈ 0.785
@@ -25,24 +24,9 @@ MIN_ROUNDNESS = 0.8
 NEXT_WITHIN = 2.5  # character sizes from a bullet to the text of its line
 
 
-@dataclass(frozen=True)
-class Bullet:
-    left: int
-    top: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.height
-
-
-def find(mask: np.ndarray, em: float) -> list[Bullet]:
-    """The solid round bullets in an ink mask whose characters are `em` pixels tall."""
+def find(mask: np.ndarray, em: float) -> list[Word]:
+    """The solid round bullets in an ink mask whose characters are `em` pixels tall, as ●
+    words of no line yet (see `put_back`)."""
     if not em:
         return []
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -58,11 +42,11 @@ def find(mask: np.ndarray, em: float) -> list[Bullet]:
             continue
         perimeter = cv2.arcLength(contours[0], True)
         if perimeter and 4 * np.pi * area / perimeter ** 2 >= MIN_ROUNDNESS:
-            found.append(Bullet(x, y, w, h))
+            found.append(Word(BULLET, SURE, x, y, w, h, 0, 0, 0))
     return found
 
 
-def put_back(words: list[Word], bullets: list[Bullet], em: float) -> list[Word]:
+def put_back(words: list[Word], bullets: list[Word], em: float) -> list[Word]:
     """`words` without what was read from the bullets (words lying mostly on one), and with
     each bullet as a word of its own, just before the first word to its right on its line
     (Tesseract's line numbers); a bullet with no text beside it is left out."""
@@ -78,11 +62,11 @@ def put_back(words: list[Word], bullets: list[Bullet], em: float) -> list[Word]:
         # before the line's words that start right of the bullet
         at = next(j for j, w in enumerate(out) if (w.block, w.par, w.line) == line
                   and w.left >= b.left)
-        out.insert(at, Word(BULLET, 99.0, b.left, b.top, b.width, b.height, *line))
+        out.insert(at, Word(BULLET, SURE, b.left, b.top, b.width, b.height, *line))
     return out
 
 
-def _on(w: Word, b: Bullet) -> bool:
+def _on(w: Word, b: Word) -> bool:
     """Whether at least half of the word's width lies on the bullet, on its row (Tesseract's
     box for a misread bullet is often taller than the bullet: 「人」 61 pixels on a 38)."""
     along = min(w.left + w.width, b.right) - max(w.left, b.left)

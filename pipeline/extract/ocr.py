@@ -105,7 +105,7 @@ def _read(gray, mask, number, vertical, dpi, deadline) -> Page:
     return Page(number, text, OCR, _confidence(page_words + cell_words), tables=tables)
 
 
-def _inside(b: bullets.Bullet, bbox) -> bool:
+def _inside(b: tesseract.Word, bbox) -> bool:
     x0, top, x1, bottom = bbox
     return x0 <= b.left and b.right <= x1 and top <= b.top and b.bottom <= bottom
 

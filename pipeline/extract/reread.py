@@ -11,7 +11,7 @@ scans, this cut the errors in such lines by ~40%. Where the readings still disag
 word the surest reading is unsure of, they vote (`_voted`): a character dropped or misread at
 one scale is read right at others (a corpus scan: 「平成3年度」 in the surest reading,
 「平成31年度」 in most). A vote counts shapes, not words: where the readings offer text the
-dictionary finds much likelier in its line (`_likelier`, `ja.lexicon`), that text wins even
+dictionary finds much likelier in its line (`likelier.py`, `ja.lexicon`), that text wins even
 against most readings (「曖昧」 over 「暖味」): on the ten corpus scans this took 11 errors out of
 the 46 left in the lines read again (horizontal lines only: jpn_vert's readings disagree too
 little for it, and it made the vertical clipping worse).
@@ -22,14 +22,13 @@ Each scale is one Tesseract run for all the unsure lines of a page (`read_stacke
 from __future__ import annotations
 
 import difflib
-import unicodedata
 
 import cv2
 import numpy as np
 
 from .._exec import tesseract
 from .._exec.tesseract import Word
-from ..ja import lexicon
+from .likelier import likelier
 
 UNSURE = 70.0  # a line with a word read below this confidence is read again
 SCALES = (1.0, 0.85, 0.75, 0.6)  # the line crop, as is and shrunk
@@ -45,7 +44,6 @@ MIN_AGREE, SURE_GLYPH = 3, 80.0
 GLYPH_PART = 2  # characters of a line that may be part of a glyph cut in two (`_joined`)
 TOUCH = 0.1  # ems apart that two lines' words still touch (`_overlap`)
 ALIKE = 0.6  # how alike (difflib's ratio) a second reading must be to the first
-CONTEXT = 10  # characters on each side of a disputed piece that the dictionary weighs with it
 LIKELIER_SURE = 4000  # how much likelier (Sudachi cost) a variant must be to replace a sure piece
 # Ems: the narrowest a character is, half-width (1, a digit) and full-width (kana, kanji).
 MIN_HALF, MIN_FULL = 0.4, 0.8
@@ -269,7 +267,7 @@ def _voted(pivot: list[Word], readings: list[list[Word]], following: str = "") -
         chosen = text[a + 1:b] if is_sure else \
             max(votes, key=lambda seg: (len(votes[seg]), max(votes[seg])))
         if len(votes) > 1 and (b < len(text) or following):
-            chosen = _likelier(chosen, list(votes), text[:a + 1], text[b:] + following,
+            chosen = likelier(chosen, list(votes), text[:a + 1], text[b:] + following,
                                LIKELIER_SURE if is_sure else 0)
         if chosen == text[a + 1:b]:
             for i in range(a + 1, b):
@@ -286,71 +284,6 @@ def _voted(pivot: list[Word], readings: list[list[Word]], following: str = "") -
         if "".join(p):
             out.append(_spanning(w, pivot[span[k]], "".join(p)))
     return out
-
-
-def _likelier(chosen: str, variants: list[str], before: str, after: str, margin: int) -> str:
-    """`chosen`, or the variant the dictionary finds likelier between `before` and `after` (the
-    rest of the line and the start of the next; `ja.lexicon`, on CONTEXT characters each side)
-    by more than `margin`: a vote cannot tell 「曖昧」 from the 「暖味」 that three of five
-    readings give, the dictionary can, because the right kanji makes a word. Only variants of
-    about the same length compete (a shorter text is always cheaper), and none that
-      - drops or adds a letter or digit (the dictionary prices 「J-LIS」 above 「」-LIS」, and
-        「CLE1IA」 below 「CLEIA」),
-      - drops a kanji (「知事」 before 「総務大臣」 is cheaper than 「知事殿」),
-      - leaves more brackets unmatched in the line (an opening 「 is cheaper gone),
-      - swaps one kanji that is a word of its own for another that is one too (「(支)局」 and
-        「(坊)局」, 「この則」 and 「この旨」): that is the commoner kanji, not a word found."""
-    keep, kanji = _alphanumeric(chosen), _kanji(chosen)
-    unmatched = _unmatched(before + chosen + after)
-    left, right = before[-CONTEXT:], after[:CONTEXT]
-    rivals = [v for v in variants if v != chosen and abs(len(v) - len(chosen)) <= 1
-              and _alphanumeric(v) == keep and _kanji(v) >= kanji
-              and _unmatched(before + v + after) <= unmatched
-              and not _kanji_for_kanji(left, chosen, v, right)]
-    if not rivals:
-        return chosen
-    best = min(rivals, key=lambda v: lexicon.cost(left + v + right))
-    if lexicon.cost(left + best + right) < lexicon.cost(left + chosen + right) - margin:
-        return best
-    return chosen
-
-
-def _kanji_for_kanji(left: str, chosen: str, variant: str, right: str) -> bool:
-    """Whether `variant` differs from `chosen` in one kanji only, a word of its own in both."""
-    if len(variant) != len(chosen):
-        return False
-    differ = [k for k, (a, b) in enumerate(zip(chosen, variant)) if a != b]
-    if len(differ) != 1 or not (_kanji(chosen[differ[0]]) and _kanji(variant[differ[0]])):
-        return False
-    at = len(left) + differ[0]
-    return lexicon.alone(left + chosen + right, at) and lexicon.alone(left + variant + right, at)
-
-
-def _kanji(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch == "々")
-
-
-def _alphanumeric(text: str) -> set[str]:
-    """The Latin letters and digits in `text`, full-width and circled ones as ASCII."""
-    return {ch for ch in unicodedata.normalize("NFKC", text) if ch.isascii() and ch.isalnum()}
-
-
-_OPENING, _CLOSING = "「『(（【〔［[", "」』)）】〕］]"
-
-
-def _unmatched(text: str) -> int:
-    """How many brackets in `text` have no partner."""
-    stack: list[str] = []
-    loose = 0
-    for ch in text:
-        if ch in _OPENING:
-            stack.append(_CLOSING[_OPENING.index(ch)])
-        elif ch in _CLOSING:
-            if stack and stack[-1] == ch:
-                stack.pop()
-            else:
-                loose += 1
-    return loose + len(stack)
 
 
 def _spanning(w: Word, last: Word, text: str) -> Word:
