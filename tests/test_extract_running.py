@@ -53,3 +53,14 @@ def test_a_head_whose_parts_come_out_in_another_order_or_with_a_bullet_is_the_sa
     assert [p.text.split("\n")[0] for p in out] == [heads[0]] + ["（単位：千円）"] * 3
     assert running.key("令和7年7月14日 月曜日 官報") == running.key("官報 令和 年 月 日 月曜日")
     assert running.key("事務連絡") != running.key("連絡事務 別添")
+
+
+def test_rows_alike_the_margin_row_stay_in_the_body():
+    """A table running over pages reaches the bottom margin on each: its last row there has
+    the key of every other row (figures left out), and only that row is in the margin."""
+    row = "{}\t７月１０日（金）\t30代\t男性"
+    texts = ["\n".join(row.format(7000 + 10 * p + r) for r in range(10)) for p in range(4)]
+    out = running.strip([Page(p + 1, t) for p, t in enumerate(texts)],
+                        {p + 1: [row.format(7000 + 10 * p + 9).replace("\t", " ")] for p in range(4)})
+    assert [p.text.count("男性") for p in out] == [10, 9, 9, 9]
+    assert out[1].text.splitlines()[-1] == "7018\t７月１０日（金）\t30代\t男性"  # the margin row went

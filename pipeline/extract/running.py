@@ -67,15 +67,30 @@ def strip(pages: list[Page], margins: dict[int, list[str]]) -> list[Page]:
         return pages
     for n, page in enumerate(pages):
         own = margins.get(page.number, [])
-        heads_here = {key(line) for line in own if n and key(line) in heads}
-        numbers_here = {line.strip() for line in own if numbers and _PAGE_NUMBER.match(line)}
-        if heads_here or numbers_here:
+        found = [line for line in own if n and key(line) in heads]
+        found += [line for line in own if numbers and _PAGE_NUMBER.match(line)]
+        if found:
             lines = page.text.split("\n")
-            page.text = "\n".join(
-                line for line in lines
-                if not ((k := key(line)) and k in heads_here or line.strip() in numbers_here)
-            ).strip("\n")
+            drop = _in_text(lines, found)
+            page.text = "\n".join(line for i, line in enumerate(lines) if i not in drop).strip("\n")
     return pages
+
+
+def _in_text(lines: list[str], found: list[str]) -> set[int]:
+    """The indexes of the text's lines that are the margin lines `found`: the same line where
+    the text has it (spaces aside), else one with its key, the nearest the text's start or end
+    (the body may hold lines alike: a table's rows 「7238 ７月１０日（金） 30代 男性」 have the
+    key of the row that reached the bottom margin, and only that row goes)."""
+    bare = ["".join(line.split()) for line in lines]
+    drop: set[int] = set()
+    for margin_line in found:
+        same = [i for i, b in enumerate(bare) if b == "".join(margin_line.split()) and i not in drop]
+        if not same:
+            k = key(margin_line)
+            same = [i for i, line in enumerate(lines) if k and key(line) == k and i not in drop]
+        same.sort(key=lambda i: min(i, len(lines) - 1 - i))
+        drop.update(same[:1])
+    return drop
 
 
 def _drop_marks(page: Page, own: list[str]) -> None:
