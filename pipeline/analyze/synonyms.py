@@ -15,20 +15,13 @@ would make this the slowest part of reading a budget book.
 from __future__ import annotations
 
 import re
-from functools import cache
 
+from pipeline.ja import lexicon
 from pipeline.ja.chars import LETTER
 
 MAX_BYTES = 12_000  # SudachiPy refuses input over 49,149 bytes; smaller pieces keep memory flat
 _JAPANESE = re.compile(f"[{LETTER}]")
 MIN_JAPANESE_SHARE = 0.3  # a line with fewer Japanese characters than this is a table's figures
-
-
-@cache
-def _tokenizer():
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").create(SplitMode.C)
 
 
 def _pieces(text: str):
@@ -54,7 +47,7 @@ def _pieces(text: str):
 def synonym_terms(text: str) -> list[list]:
     """[group id, word] for every noun of `text` that belongs to a synonym group, sorted, unique."""
     found: set[tuple[int, str]] = set()
-    tokenizer = _tokenizer()
+    tokenizer = lexicon.tokenizer()
     for piece in _pieces(text):
         for m in tokenizer.tokenize(piece):
             groups = m.synonym_group_ids()
@@ -66,7 +59,7 @@ def synonym_terms(text: str) -> list[list]:
 def query_groups(term: str) -> list[int]:
     """The synonym groups of a query term that is one word (else none: a phrase is searched as
     written)."""
-    morphemes = _tokenizer().tokenize(term)
+    morphemes = lexicon.tokenizer().tokenize(term)
     if len(morphemes) != 1:
         return []
     return list(morphemes[0].synonym_group_ids())

@@ -5,8 +5,8 @@ Each rule fixes one confusion that the page's own text shows to be one, never a 
   - `fix_latin_j`: 「」-LIS」, the letter J read as a closing bracket that closes nothing;
   - `strip_line_noise`: a speck at a line's edge read as a symbol, where the language rules
     the symbol out (a dash after a kanji, a bullet before a particle);
-  - `strip_continuation_marks`: a speck in the margin read as a bullet or dash before a line
-    that continues the sentence of a full line above it.
+  - `strip_continuation_marks`: a speck in the margin read as a dash or wave dash before a
+    line that continues the sentence of a full line above it.
 """
 
 from __future__ import annotations
