@@ -2,7 +2,8 @@
 
 One Tesseract recognition per page in the common case (two on a page with ruled tables, up to
 three on a vertical page: see vertical.py for the digits set side by side in its columns), and
-three more where some lines were read unsure (reread.py: each such line alone, at three scales).
+four more where some lines were read unsure (reread.py: each such line alone, at four sizes;
+three for columns), as many again for a table's cells.
 Dust specks away from the text lines are painted out of a horizontal page first
 (`image.despeckle`); solid round bullets are found by their shape and read as ● (bullets.py).
 Tesseract's known confusions are then corrected from the text itself (misreads.py).
