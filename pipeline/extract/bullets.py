@@ -53,7 +53,7 @@ def put_back(words: list[Word], bullets: list[Word], em: float) -> list[Word]:
     out = [w for w in words if not any(_on(w, b) for b in bullets)]
     for b in sorted(bullets, key=lambda b: (b.top, b.left)):
         middle = (b.top + b.bottom) / 2
-        beside = [k for k, w in enumerate(out) if w.top <= middle <= w.top + w.height
+        beside = [k for k, w in enumerate(out) if w.top <= middle <= w.bottom
                   and 0 <= w.left - b.right <= NEXT_WITHIN * em and w.text != BULLET]
         if not beside:
             continue
@@ -69,6 +69,6 @@ def put_back(words: list[Word], bullets: list[Word], em: float) -> list[Word]:
 def _on(w: Word, b: Word) -> bool:
     """Whether at least half of the word's width lies on the bullet, on its row (Tesseract's
     box for a misread bullet is often taller than the bullet: 「人」 61 pixels on a 38)."""
-    along = min(w.left + w.width, b.right) - max(w.left, b.left)
-    down = min(w.top + w.height, b.bottom) - max(w.top, b.top)
+    along = min(w.right, b.right) - max(w.left, b.left)
+    down = min(w.bottom, b.bottom) - max(w.top, b.top)
     return down > 0 and along >= 0.5 * w.width

@@ -8,10 +8,13 @@ the choice is fenced in (see `likelier`); each fence was put up by a real case.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..ja import lexicon
+from ..ja.chars import KANJI
 
+_KANJI = re.compile(f"[{KANJI}]")
 CONTEXT = 10  # characters on each side of a disputed piece that the dictionary weighs with it
 
 
@@ -54,7 +57,7 @@ def _kanji_for_kanji(left: str, chosen: str, variant: str, right: str) -> bool:
 
 
 def _kanji(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch == "々")
+    return len(_KANJI.findall(text))
 
 
 def _alphanumeric(text: str) -> set[str]:

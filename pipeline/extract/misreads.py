@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ..ja import lexicon
+from ..ja.chars import KANJI
 
 # OCR reads the thousands separator of 「165,000」 as a period about as often as a comma.
 # A period followed by exactly three digits, in a number not starting with 0, is taken for a
@@ -42,7 +43,7 @@ def fix_latin_j(line: str) -> str:
     return _BRACKET_J.sub(fix, line)
 
 
-_KANJI_KANA = r"\u3041-\u3096\u4e00-\u9fff々"
+_KANJI_KANA = "\u3041-\u3096" + KANJI  # hiragana and kanji
 # A dash, wave dash or underscore, or two or more dots, after a kanji or hiragana at a line's
 # end: Japanese text is not hyphenated, and a range (1~2) ends in a figure.
 _TRAILING = re.compile(rf"(?<=[{_KANJI_KANA}])(?:[-~_]+|\.{{2,}}|‥|…)$")

@@ -12,9 +12,8 @@ word the surest reading is unsure of, they vote (`_voted`): a character dropped 
 one scale is read right at others (a corpus scan: 「平成3年度」 in the surest reading,
 「平成31年度」 in most). A vote counts shapes, not words: where the readings offer text the
 dictionary finds much likelier in its line (`likelier.py`, `ja.lexicon`), that text wins even
-against most readings (「曖昧」 over 「暖味」): on the ten corpus scans this took 11 errors out of
-the 46 left in the lines read again (horizontal lines only: jpn_vert's readings disagree too
-little for it, and it made the vertical clipping worse).
+against most readings (「曖昧」 over 「暖味」): 9 fewer errors on the ten corpus scans
+(horizontal lines only: on the vertical clipping it made more).
 
 Each scale is one Tesseract run for all the unsure lines of a page (`read_stacked`).
 """
@@ -107,9 +106,10 @@ def reread_lines(gray: np.ndarray, words: list[Word], *, lang: str = "jpn", psm:
 
 def _joined(lines: dict[Line, list[Word]], unsure: list[Line]) -> list[Line]:
     """`unsure`, where two of those lines, of different paragraphs and of at most GLYPH_PART
-    characters each, lie on top of each other, as one: Tesseract's layout analysis sometimes cuts a lone glyph in two (a centred 「記」 read
-    as 「山」 and 「ロ」, two blocks whose boxes touch), and only the whole glyph reads right. The later line's words
-    move into the earlier one (in `lines`, in place), ordered left to right."""
+    characters each, lie on top of each other, as one: Tesseract's layout analysis sometimes
+    cuts a lone glyph in two (a centred 「記」 read as 「山」 and 「ロ」, two blocks whose boxes
+    touch), and only the whole glyph reads right. The later line's words move into the earlier
+    one (in `lines`, in place), ordered left to right."""
     kept: list[Line] = []
     for key in unsure:
         into = next((k for k in kept if k[:2] != key[:2] and _glyphs(lines[k]) <= GLYPH_PART
